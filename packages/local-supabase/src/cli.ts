@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { writeMigrations } from '#src/db/migrations.ts'
+import { LocalStackError } from '#src/errors.ts'
+import { resetStack, runForeground, startStack, stopStack } from '#src/stack/commands.ts'
+import { formatStatus } from '#src/stack/format-status.ts'
+import { serve } from '#src/stack/serve.ts'
+import { runningStack } from '#src/stack/state.ts'
+
+const usage = `Usage: tenantbase-stack <command>
+  start             start the local stack in the background and print its status
+  status [--json]   print URLs and keys of the running stack
+  stop              stop the background stack
+  reset             wipe the local database, re-create it, apply migrations and seed
+  dev               run the stack in the foreground until Ctrl-C
+  generate          write supabase/migrations from the SQL packages`
+
+const [command, ...args] = process.argv.slice(2)
+
+async function main(): Promise<number> {
+  switch (command) {
+    case 'start': {
+      const began = Date.now()
+      const { status, alreadyRunning } = await startStack()
+      console.log(
+        alreadyRunning
+          ? 'The local stack is already running.'
+          : `Started the local stack in ${((Date.now() - began) / 1000).toFixed(1)} s.`,
+      )
+      console.log(formatStatus(status))
+      return 0
+    }
+    case 'status': {
+      const state = await runningStack()
+      if (!state?.status) {
+        console.error('No local stack is running. Start it with `pnpm stack:start`.')
+        return 1
+      }
+      console.log(args.includes('--json') ? JSON.stringify(state.status) : formatStatus(state.status))
+      return 0
+    }
+    case 'stop':
+      console.log((await stopStack()) ? 'Stopped the local stack.' : 'No local stack was running.')
+      return 0
+    case 'reset': {
+      const status = await resetStack()
+      console.log('Reset the local stack: platform, migrations and seed applied.')
+      console.log(formatStatus(status))
+      return 0
+    }
+    case 'dev': {
+      const status = await runForeground()
+      console.log(formatStatus(status))
+      console.log('The local stack is running. Press Ctrl-C to stop it.')
+      return -1
+    }
+    case 'serve':
+      await serve()
+      return -1
+    case 'generate': {
+      const names = await writeMigrations()
+      console.log(`Wrote ${names.length} migrations to supabase/migrations:\n  ${names.join('\n  ')}`)
+      return 0
+    }
+    default:
+      console.error(usage)
+      return command ? 1 : 0
+  }
+}
+
+main().then(
+  (code) => {
+    // -1: a long-running command; the process lives until a signal stops it.
+    if (code >= 0) process.exit(code)
+  },
+  (error: unknown) => {
+    console.error(error instanceof LocalStackError ? error.message : error)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,9 @@
+export {
+  createTestDatabase,
+  type Actor,
+  type Login,
+  type Query,
+  type Session,
+  type TestDatabase,
+  type TestUser,
+} from '#src/testing/test-database.ts'

@@ -1,0 +1,3 @@
+import { defineTestConfig } from './src/testing/vitest-config.ts'
+
+export default defineTestConfig('local-supabase')

@@ -1,0 +1,2 @@
+-- Demo data for local development, applied by `pnpm stack:reset` and `supabase db reset`
+-- after the migrations, as the postgres role.
