@@ -35,7 +35,9 @@ async function main(): Promise<number> {
         console.error('No local stack is running. Start it with `pnpm stack:start`.')
         return 1
       }
-      console.log(args.includes('--json') ? JSON.stringify(state.status) : formatStatus(state.status))
+      console.log(
+        args.includes('--json') ? JSON.stringify(state.status) : formatStatus(state.status),
+      )
       return 0
     }
     case 'stop':
@@ -58,7 +60,9 @@ async function main(): Promise<number> {
       return -1
     case 'generate': {
       const names = await writeMigrations()
-      console.log(`Wrote ${names.length} migrations to supabase/migrations:\n  ${names.join('\n  ')}`)
+      console.log(
+        `Wrote ${names.length} migrations to supabase/migrations:\n  ${names.join('\n  ')}`,
+      )
       return 0
     }
     default:

@@ -46,11 +46,16 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
   }
   const logs: string[] = []
   const flags = [
-    '-c', `listen_addresses=${host}`,
-    '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=300',
-    '-c', 'shared_buffers=128MB',
-    '-c', 'password_encryption=scram-sha-256',
+    '-c',
+    `listen_addresses=${host}`,
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=300',
+    '-c',
+    'shared_buffers=128MB',
+    '-c',
+    'password_encryption=scram-sha-256',
   ]
   if (options.fast) {
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off')
@@ -96,7 +101,10 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
 }
 
 /** Runs a function with a single connection, closing it afterwards. */
-export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  url: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {

@@ -1,4 +1,4 @@
-import { LOCAL_PASSWORD, SUPERUSER, type Cluster } from '#src/db/cluster.ts'
+import { type Cluster, LOCAL_PASSWORD, SUPERUSER } from '#src/db/cluster.ts'
 
 /**
  * An existing PostgreSQL server given by DATABASE_URL instead of the embedded one. The URL must

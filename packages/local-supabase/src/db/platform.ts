@@ -1,6 +1,6 @@
 import path from 'node:path'
 import pg from 'pg'
-import { SUPERUSER, withClient, type Cluster } from '#src/db/cluster.ts'
+import { type Cluster, SUPERUSER, withClient } from '#src/db/cluster.ts'
 import { readSqlFolder } from '#src/db/sql-files.ts'
 import { LocalStackError } from '#src/errors.ts'
 

@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises'
-import { startCluster, type Cluster } from '#src/db/cluster.ts'
+import { type Cluster, startCluster } from '#src/db/cluster.ts'
 import { externalCluster } from '#src/db/external-cluster.ts'
 import { stackPaths } from '#src/stack/paths.ts'
 import { stackPorts } from '#src/stack/ports.ts'
 import { prepareDatabase } from '#src/stack/prepare-database.ts'
 import { startServices } from '#src/stack/services.ts'
-import { clearState, writeState, type StackStatus } from '#src/stack/state.ts'
+import { clearState, type StackStatus, writeState } from '#src/stack/state.ts'
 
 /**
  * Runs the whole local stack in this process until SIGINT/SIGTERM: PostgreSQL (embedded, or the
@@ -16,7 +16,7 @@ export async function serve(): Promise<StackStatus> {
   await mkdir(paths.storageDir, { recursive: true })
   const startedAt = new Date().toISOString()
   let cluster: Cluster | undefined
-  let closeServices = async () => undefined as void
+  let closeServices: () => Promise<void> = async () => undefined
   const shutdown = async () => {
     await closeServices().catch(() => undefined)
     await cluster?.stop().catch(() => undefined)

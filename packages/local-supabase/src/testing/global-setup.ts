@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { freePort, startCluster } from '#src/db/cluster.ts'
 import { installClusterRoles } from '#src/db/platform.ts'
-import { buildTemplate, templateKinds, type TemplateKind } from '#src/testing/templates.ts'
+import { buildTemplate, type TemplateKind, templateKinds } from '#src/testing/templates.ts'
 
 export type TestClusterInfo = {
   host: string

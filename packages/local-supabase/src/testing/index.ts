@@ -1,6 +1,6 @@
 export {
-  createTestDatabase,
   type Actor,
+  createTestDatabase,
   type Login,
   type Query,
   type Session,

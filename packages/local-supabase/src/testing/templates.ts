@@ -1,7 +1,7 @@
 import type { Cluster } from '#src/db/cluster.ts'
 import {
-  GENERATED_MARKER,
   applyMigrations,
+  GENERATED_MARKER,
   generateMigrations,
   readMigrationFiles,
 } from '#src/db/migrations.ts'

@@ -24,9 +24,11 @@ describe('test database harness', () => {
 
   it('runs as the role and claims of the caller, like PostgREST', async () => {
     const user = { id: '8a1a6d9e-5b2e-4c1f-9a57-0c9a3c1f0e11', email: 'a@example.com' }
-    const [row] = await db.as(user).query(
-      `select current_user as role, current_setting('request.jwt.claims', true)::jsonb ->> 'sub' as sub`,
-    )
+    const [row] = await db
+      .as(user)
+      .query(
+        `select current_user as role, current_setting('request.jwt.claims', true)::jsonb ->> 'sub' as sub`,
+      )
     expect(row).toEqual({ role: 'authenticated', sub: user.id })
     expect(await db.as('anon').query('select current_user as role')).toEqual([{ role: 'anon' }])
     expect(await db.as('service_role').query('select current_user as role')).toEqual([
@@ -39,9 +41,11 @@ describe('test database harness', () => {
   })
 
   it('migrates as postgres, which is not a superuser', async () => {
-    expect(await db.query('select current_user as u, usesuper from pg_user where usename = current_user')).toEqual([
-      { u: 'postgres', usesuper: false },
-    ])
+    expect(
+      await db.query(
+        'select current_user as u, usesuper from pg_user where usename = current_user',
+      ),
+    ).toEqual([{ u: 'postgres', usesuper: false }])
   })
 
   it('rolls a transaction back when the callback throws', async () => {

@@ -2,13 +2,20 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import bcrypt from 'bcryptjs'
 import pg from 'pg'
 import { inject } from 'vitest'
-import { connectionUrl, SUPERUSER, type Cluster } from '#src/db/cluster.ts'
+import { type Cluster, connectionUrl, SUPERUSER } from '#src/db/cluster.ts'
 import { createDatabase, dropDatabase } from '#src/db/platform.ts'
-import { templateName, type TemplateKind } from '#src/testing/templates.ts'
+import { type TemplateKind, templateName } from '#src/testing/templates.ts'
 
-export type Login = 'postgres' | 'authenticator' | 'supabase_auth_admin' | 'supabase_storage_admin' | typeof SUPERUSER
+export type Login =
+  | 'postgres'
+  | 'authenticator'
+  | 'supabase_auth_admin'
+  | 'supabase_storage_admin'
+  | typeof SUPERUSER
 export type TestUser = { id: string; email: string }
 export type Actor = 'anon' | 'service_role' | TestUser
+// Rows default to a loose record so tests can read columns without declaring a type each time.
+// biome-ignore lint/suspicious/noExplicitAny: test rows are checked by assertions, not types
 export type Query = <T extends pg.QueryResultRow = Record<string, any>>(
   sql: string,
   params?: unknown[],
