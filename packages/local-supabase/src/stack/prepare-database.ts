@@ -1,6 +1,10 @@
-import { withClient, type Cluster } from '#src/db/cluster.ts'
+import { type Cluster, withClient } from '#src/db/cluster.ts'
 import { applyMigrations, applySeed, readMigrationFiles } from '#src/db/migrations.ts'
-import { installClusterRoles, installDatabasePlatform, grantDatabasePrivileges } from '#src/db/platform.ts'
+import {
+  grantDatabasePrivileges,
+  installClusterRoles,
+  installDatabasePlatform,
+} from '#src/db/platform.ts'
 
 const DATABASE = 'postgres'
 
