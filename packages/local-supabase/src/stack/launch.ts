@@ -1,4 +1,4 @@
-import { startCluster, type Cluster } from '#src/db/cluster.ts'
+import { type Cluster, startCluster } from '#src/db/cluster.ts'
 import { externalCluster } from '#src/db/external-cluster.ts'
 import type { StackPorts } from '#src/stack/ports.ts'
 import { prepareDatabase } from '#src/stack/prepare-database.ts'

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises'
-import { launchStack, type LaunchedStack } from '#src/stack/launch.ts'
+import { type LaunchedStack, launchStack } from '#src/stack/launch.ts'
 import { stackPaths } from '#src/stack/paths.ts'
 import { stackPorts } from '#src/stack/ports.ts'
 import { clearState, type StackStatus, writeState } from '#src/stack/state.ts'
