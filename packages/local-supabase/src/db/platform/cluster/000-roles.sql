@@ -30,3 +30,8 @@ grant anon, authenticated, service_role to postgres;
 alter role postgres set search_path = "$user", public, extensions;
 
 alter role supabase_admin set search_path = "$user", public, extensions;
+
+-- Supabase lets postgres create policies on storage.objects (supautils' policy_grants) without
+-- owning it. Plain PostgreSQL has no such switch: membership in the owner role is the closest
+-- equivalent (docs/decisions/003-storage-policies-as-postgres.md).
+grant supabase_storage_admin to postgres;

@@ -1,0 +1,50 @@
+-- Invite-only onboarding: a new auth user is admitted only with a valid invitation token in
+-- raw_user_meta_data.invitation_token for the same email; the membership, profile, accepted
+-- invitation and audit entry are written in the same transaction. Without one the insert fails
+-- and Supabase Auth answers "Database error saving new user".
+
+-- security definer: GoTrue inserts as supabase_auth_admin (search_path auth), which has no
+-- privileges on core or rbac.
+create or replace function rbac.admit_new_user() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_token text := new.raw_user_meta_data ->> 'invitation_token';
+  v_invitation core.invitations;
+begin
+  if v_token is null then
+    if coalesce(current_setting('tenantbase.allow_uninvited_user', true), '') = 'on'
+       or coalesce((select s.value = 'true'::jsonb from platform.platform_settings s
+                    where s.key = 'allow_self_service_signup'), false) then
+      insert into core.users_meta (user_id, email) values (new.id, lower(new.email))
+      on conflict (user_id) do nothing;
+      return new;
+    end if;
+    raise exception 'Sign-up requires an invitation' using errcode = '42501';
+  end if;
+  v_invitation := rbac.find_invitation(v_token);
+  perform rbac.accept_invitation_for(v_invitation, new.id, new.email);
+  return new;
+end
+$$;
+revoke all on function rbac.admit_new_user() from public;
+
+create trigger on_auth_user_created after insert on auth.users
+  for each row execute function rbac.admit_new_user();
+
+-- Keep the profile's display copy of the email in step with the account.
+create or replace function rbac.sync_user_email() returns trigger
+language plpgsql
+security definer -- see rbac.admit_new_user
+set search_path = ''
+as $$
+begin
+  update core.users_meta um set email = lower(new.email) where um.user_id = new.id;
+  return new;
+end
+$$;
+revoke all on function rbac.sync_user_email() from public;
+create trigger on_auth_user_email_changed after update of email on auth.users
+  for each row when (old.email is distinct from new.email) execute function rbac.sync_user_email();

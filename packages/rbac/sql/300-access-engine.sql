@@ -1,0 +1,31 @@
+-- The access engine (SPEC §4.3): the single definition of record access. For a member of the
+-- record's organization:
+--   private    → owner only
+--   controlled → owner, or a role strictly above the owner's role
+--   public     → owner, or holders of <resource>.<operation>
+-- rbac.check_resource_access answers for one record (functions, storage); the RLS policies of
+-- app tables use the same three conditions over sets computed once per statement.
+
+create or replace function rbac.check_resource_access(
+  p_organization_id uuid, p_visibility text, p_owner_id uuid, p_owner_role_id uuid,
+  p_resource text, p_operation text
+) returns boolean
+language sql stable
+security definer -- reads the caller's memberships and the closure
+set search_path = ''
+as $$
+  select case
+    when p_operation not in ('read', 'update', 'delete') then false
+    when rbac.caller_role_id(p_organization_id) is null then false
+    when p_owner_id = core.get_current_user_id() then true
+    when p_visibility = 'controlled' then rbac.is_above(rbac.caller_role_id(p_organization_id), p_owner_role_id)
+    when p_visibility = 'public' then rbac.has_permission(p_organization_id, p_resource || '.' || p_operation)
+    else false
+  end
+$$;
+comment on function rbac.check_resource_access(uuid, text, uuid, uuid, text, text) is
+  'May the caller read/update/delete a record with this organization, visibility, owner and owner role?';
+
+revoke all on function rbac.check_resource_access(uuid, text, uuid, uuid, text, text) from public;
+grant execute on function rbac.check_resource_access(uuid, text, uuid, uuid, text, text)
+  to authenticated, service_role;

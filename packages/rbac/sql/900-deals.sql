@@ -1,0 +1,119 @@
+-- app.deals: the sample record type. Its policies are the access engine over sets computed
+-- once per statement (InitPlans), so a page of deals costs array lookups per row, whatever the
+-- depth of the role graph or the number of the caller's organizations.
+
+create table app.deals (
+  id uuid primary key default gen_random_uuid(),
+  organization_id uuid not null references core.organizations (id) on delete cascade,
+  title text not null,
+  amount numeric(14, 2),
+  stage text not null default 'lead',
+  visibility text not null default 'private',
+  owner_id uuid not null,
+  owner_role_id uuid not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  created_by uuid,
+  updated_by uuid,
+  is_deleted boolean not null default false,
+  deleted_at timestamptz,
+  deleted_by uuid,
+  constraint deals_title_length check (char_length(btrim(title)) between 1 and 200),
+  constraint deals_amount_check check (amount is null or amount >= 0),
+  constraint deals_stage_check check (stage in ('lead', 'qualified', 'proposal', 'won', 'lost')),
+  constraint deals_visibility_check check (visibility in ('private', 'controlled', 'public')),
+  constraint deals_owner_role_fkey foreign key (organization_id, owner_role_id)
+    references core.roles (organization_id, id),
+  constraint deals_organization_id_id_key unique (organization_id, id)
+);
+create index deals_organization_id_idx on app.deals (organization_id, created_at desc) where not is_deleted;
+create index deals_owner_id_idx on app.deals (owner_id);
+create index deals_owner_role_id_idx on app.deals (owner_role_id);
+comment on table app.deals is 'Sample record type protected by the access engine (private / controlled / public).';
+
+alter table app.deals enable row level security;
+revoke all on app.deals from public, anon, authenticated;
+grant select, insert, update on app.deals to authenticated;
+grant all on app.deals to service_role;
+
+create policy deals_select on app.deals for select to authenticated
+  using (
+    not is_deleted
+    and organization_id = any ((select core.my_organization_ids())::uuid[])
+    and (
+      owner_id = (select core.get_current_user_id())
+      or (visibility = 'controlled' and owner_role_id = any ((select rbac.my_subordinate_role_ids())::uuid[]))
+      or (visibility = 'public' and organization_id = any ((select rbac.my_organizations_with('deals.read'))::uuid[]))
+    )
+  );
+
+create policy deals_insert on app.deals for insert to authenticated
+  with check (
+    organization_id = any ((select rbac.my_organizations_with('deals.create'))::uuid[])
+    and owner_id = (select core.get_current_user_id())
+    and owner_role_id = any ((select rbac.my_role_ids())::uuid[])
+  );
+
+-- A soft delete is an update: holders of update or delete access reach the row here, and the
+-- guard trigger tells the two apart.
+create policy deals_update on app.deals for update to authenticated
+  using (
+    organization_id = any ((select core.my_organization_ids())::uuid[])
+    and (
+      owner_id = (select core.get_current_user_id())
+      or (visibility = 'controlled' and owner_role_id = any ((select rbac.my_subordinate_role_ids())::uuid[]))
+      or (visibility = 'public' and organization_id = any ((select rbac.my_organizations_with('deals.update'))::uuid[]))
+      or (visibility = 'public' and organization_id = any ((select rbac.my_organizations_with('deals.delete'))::uuid[]))
+    )
+  )
+  with check (organization_id = any ((select core.my_organization_ids())::uuid[]));
+
+create or replace function app.guard_deal() returns trigger
+language plpgsql
+security definer -- reads the caller's role to stamp and check it
+set search_path = ''
+as $$
+declare
+  v_user uuid := core.get_current_user_id();
+begin
+  if tg_op = 'INSERT' then
+    if v_user is not null then
+      -- Owner and owner role come from the caller, never from input.
+      new.owner_id := v_user;
+      new.owner_role_id := rbac.caller_role_id(new.organization_id);
+    end if;
+    return new;
+  end if;
+  if new.organization_id <> old.organization_id or new.owner_id <> old.owner_id
+     or new.owner_role_id <> old.owner_role_id then
+    raise exception 'The organization, owner and owner role of a deal cannot be changed'
+      using errcode = 'P0001';
+  end if;
+  if v_user is not null and new.visibility <> old.visibility and old.owner_id <> v_user
+     and not rbac.is_above(rbac.caller_role_id(old.organization_id), old.owner_role_id) then
+    raise exception 'Only the owner or someone above the owner''s role can change the visibility'
+      using errcode = '42501';
+  end if;
+  if v_user is not null and new.is_deleted and not old.is_deleted then
+    if not rbac.check_resource_access(old.organization_id, old.visibility, old.owner_id,
+                                      old.owner_role_id, 'deals', 'delete') then
+      raise exception 'You cannot delete this deal' using errcode = '42501';
+    end if;
+  elsif v_user is not null
+        and not rbac.check_resource_access(old.organization_id, old.visibility, old.owner_id,
+                                           old.owner_role_id, 'deals', 'update') then
+    raise exception 'You cannot change this deal' using errcode = '42501';
+  end if;
+  return new;
+end
+$$;
+revoke all on function app.guard_deal() from public;
+
+create trigger deals_guard before insert or update on app.deals
+  for each row execute function app.guard_deal();
+create trigger deals_touch before insert or update on app.deals
+  for each row execute function utils.touch();
+create trigger deals_soft_delete before update on app.deals
+  for each row execute function utils.soft_delete();
+create trigger deals_audit after insert or update or delete on app.deals
+  for each row execute function utils.audit();

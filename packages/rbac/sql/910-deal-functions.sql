@@ -1,0 +1,90 @@
+-- Deal functions run as the caller (security invoker): the policies of app.deals decide.
+
+create or replace function public.create_deal(
+  p_org_id uuid, p_title text, p_visibility text default 'private', p_amount numeric default null
+) returns app.deals
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  v_deal app.deals;
+begin
+  if rbac.caller_role_id(p_org_id) is null then
+    raise exception 'You are not a member of this organization' using errcode = '42501';
+  end if;
+  if not rbac.has_permission(p_org_id, 'deals.create') then
+    raise exception 'Missing permission deals.create' using errcode = '42501';
+  end if;
+  insert into app.deals (organization_id, title, visibility, amount, owner_id, owner_role_id)
+  values (p_org_id, btrim(p_title), coalesce(p_visibility, 'private'), p_amount,
+          core.get_current_user_id(), rbac.caller_role_id(p_org_id))
+  returning * into v_deal;
+  return v_deal;
+end
+$$;
+
+create or replace function public.update_deal(
+  p_id uuid, p_title text default null, p_amount numeric default null,
+  p_stage text default null, p_visibility text default null
+) returns app.deals
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  v_deal app.deals;
+begin
+  update app.deals d set
+    title = coalesce(btrim(p_title), d.title),
+    amount = coalesce(p_amount, d.amount),
+    stage = coalesce(p_stage, d.stage),
+    visibility = coalesce(p_visibility, d.visibility)
+  where d.id = p_id and not d.is_deleted
+  returning * into v_deal;
+  if v_deal.id is null then
+    raise exception 'Deal not found or not editable by you' using errcode = 'P0002';
+  end if;
+  return v_deal;
+end
+$$;
+
+create or replace function public.delete_deal(p_id uuid) returns void
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+begin
+  update app.deals d set is_deleted = true where d.id = p_id and not d.is_deleted;
+  if not found then
+    raise exception 'Deal not found or not editable by you' using errcode = 'P0002';
+  end if;
+end
+$$;
+
+create or replace function public.get_deal(p_id uuid) returns app.deals
+language sql stable
+security invoker
+set search_path = ''
+as $$ select * from app.deals d where d.id = p_id $$;
+
+create or replace function public.list_deals(
+  p_org_id uuid, p_limit integer default 50, p_offset integer default 0, p_search text default null
+) returns setof app.deals
+language sql stable
+security invoker
+set search_path = ''
+as $$
+  select * from app.deals d
+  where d.organization_id = p_org_id
+    and (p_search is null or d.title ilike '%' || p_search || '%')
+  order by d.created_at desc, d.id
+  limit least(greatest(coalesce(p_limit, 50), 1), 500) offset greatest(coalesce(p_offset, 0), 0)
+$$;
+
+revoke all on function public.create_deal(uuid, text, text, numeric),
+  public.update_deal(uuid, text, numeric, text, text), public.delete_deal(uuid),
+  public.get_deal(uuid), public.list_deals(uuid, integer, integer, text) from public, anon, authenticated;
+grant execute on function public.create_deal(uuid, text, text, numeric),
+  public.update_deal(uuid, text, numeric, text, text), public.delete_deal(uuid),
+  public.get_deal(uuid), public.list_deals(uuid, integer, integer, text) to authenticated, service_role;
