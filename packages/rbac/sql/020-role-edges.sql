@@ -135,8 +135,13 @@ security definer -- reads the graph whatever the caller may see
 set search_path = ''
 as $$
 declare
-  v_role_id uuid := case when tg_table_name = 'roles' then new.id else old.child_role_id end;
+  v_role_id uuid;
 begin
+  if tg_table_name = 'roles' then
+    v_role_id := new.id;
+  else
+    v_role_id := old.child_role_id;
+  end if;
   if exists (select 1 from core.roles r where r.id = v_role_id and not r.is_root)
      and not exists (select 1 from rbac.role_edges e where e.child_role_id = v_role_id) then
     raise exception 'Every role except the root role needs a parent role' using errcode = 'P0001';

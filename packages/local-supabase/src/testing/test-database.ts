@@ -163,8 +163,8 @@ function openTestDatabase(cluster: Cluster, name: string, adapter: TemplateKind)
       if (!row) throw new Error('auth.users insert returned no row')
       await q(
         `insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
-         values ($1, $1::uuid, $2, 'email', now(), now(), now())`,
-        [row.id, JSON.stringify({ sub: row.id, email, email_verified: true })],
+         values ($1, $2, $3, 'email', now(), now(), now())`,
+        [row.id, row.id, JSON.stringify({ sub: row.id, email, email_verified: true })],
       )
       return { id: row.id, email }
     })
