@@ -49,16 +49,28 @@ begin
 end
 $$;
 
+-- security definer: a soft-deleted row no longer passes the select policy, and PostgreSQL checks
+-- the new row of an update against it, so an invoker update could never soft-delete. The
+-- access engine decides here instead, exactly as the policies would.
 create or replace function public.delete_deal(p_id uuid) returns void
 language plpgsql
-security invoker
+security definer
 set search_path = ''
 as $$
+declare
+  v_deal app.deals;
 begin
-  update app.deals d set is_deleted = true where d.id = p_id and not d.is_deleted;
-  if not found then
-    raise exception 'Deal not found or not editable by you' using errcode = 'P0002';
+  select * into v_deal from app.deals d where d.id = p_id and not d.is_deleted for update;
+  if v_deal.id is null
+     or not rbac.check_resource_access(v_deal.organization_id, v_deal.visibility, v_deal.owner_id,
+                                       v_deal.owner_role_id, 'deals', 'read') then
+    raise exception 'Deal not found' using errcode = 'P0002';
   end if;
+  if not rbac.check_resource_access(v_deal.organization_id, v_deal.visibility, v_deal.owner_id,
+                                    v_deal.owner_role_id, 'deals', 'delete') then
+    raise exception 'You cannot delete this deal' using errcode = '42501';
+  end if;
+  update app.deals d set is_deleted = true where d.id = p_id;
 end
 $$;
 
