@@ -247,6 +247,7 @@ as $$
 $$;
 
 revoke all on function rbac.require_role_below_caller(uuid), rbac.require_permission(uuid, text) from public;
+grant execute on function rbac.require_permission(uuid, text) to authenticated, service_role;
 revoke all on function public.create_role(uuid, text, uuid, text, text, text[]),
   public.update_role(uuid, text, text, text), public.delete_role(uuid),
   public.add_role_parent(uuid, uuid), public.remove_role_parent(uuid, uuid),
