@@ -2,6 +2,307 @@
 // change the SQL and run the command again. A test fails when this file is stale.
 import { z } from 'zod'
 
-export const functions = {}
+export const functions = {
+  accept_invitation: {
+    args: z.object({ p_token: z.string() }),
+    returns: z.array(z.object({ organization_id: z.guid().nullable(), unit_id: z.guid().nullable(), role_id: z.guid().nullable(), organization_name: z.string().nullable() })),
+  },
+  add_member_to_organization: {
+    args: z.object({ p_org_id: z.guid(), p_user_id: z.guid(), p_role_id: z.guid() }),
+    returns: z.null(),
+  },
+  add_member_to_unit: {
+    args: z.object({ p_unit_id: z.guid(), p_user_id: z.guid(), p_role_id: z.guid() }),
+    returns: z.null(),
+  },
+  add_role_parent: {
+    args: z.object({ p_role_id: z.guid(), p_parent_role_id: z.guid() }),
+    returns: z.null(),
+  },
+  assign_user_to_unit: {
+    args: z.object({ p_user_id: z.guid(), p_unit_id: z.guid(), p_role_id: z.guid() }),
+    returns: z.null(),
+  },
+  cancel_invitation: {
+    args: z.object({ p_invitation_id: z.guid() }),
+    returns: z.null(),
+  },
+  create_deal: {
+    args: z.object({ p_org_id: z.guid(), p_title: z.string(), p_visibility: z.string().nullish(), p_amount: z.number().nullish() }),
+    returns: z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), title: z.string().nullable(), amount: z.number().nullable(), stage: z.string().nullable(), visibility: z.string().nullable(), owner_id: z.guid().nullable(), owner_role_id: z.guid().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), is_deleted: z.boolean().nullable(), deleted_at: z.string().nullable(), deleted_by: z.guid().nullable() }).nullable(),
+  },
+  create_file: {
+    args: z.object({ p_org_id: z.guid(), p_file_url: z.string(), p_file_type: z.string(), p_file_size: z.number().int().nullish(), p_file_specs: z.json().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), file_url: z.string().nullable(), file_type: z.string().nullable(), created_at: z.string().nullable() })),
+  },
+  create_invitation: {
+    args: z.object({ p_email: z.string(), p_organization_id: z.guid(), p_role_id: z.guid(), p_unit_id: z.guid().nullish(), p_metadata: z.json().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), token: z.string().nullable(), email: z.string().nullable(), expires_at: z.string().nullable() })),
+  },
+  create_organization: {
+    args: z.object({ p_name: z.string(), p_description: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), slug: z.string().nullable(), created_at: z.string().nullable() })),
+  },
+  create_role: {
+    args: z.object({ p_org_id: z.guid(), p_name: z.string(), p_parent_role_id: z.guid(), p_label: z.string().nullish(), p_description: z.string().nullish(), p_permissions: z.array(z.string()).nullish() }),
+    returns: z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), label: z.string().nullable(), description: z.string().nullable(), is_root: z.boolean().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable() }).nullable(),
+  },
+  create_secret: {
+    args: z.object({ p_scope: z.string(), p_id: z.guid(), p_name: z.string(), p_secret: z.string() }),
+    returns: z.guid().nullable(),
+  },
+  create_unit: {
+    args: z.object({ p_org_id: z.guid(), p_name: z.string(), p_description: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), description: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable() })),
+  },
+  custom_access_token_hook: {
+    args: z.object({ event: z.json() }),
+    returns: z.json().nullable(),
+  },
+  delete_deal: {
+    args: z.object({ p_id: z.guid() }),
+    returns: z.null(),
+  },
+  delete_file: {
+    args: z.object({ p_file_id: z.guid() }),
+    returns: z.null(),
+  },
+  delete_organization: {
+    args: z.object({ p_id: z.guid() }),
+    returns: z.null(),
+  },
+  delete_role: {
+    args: z.object({ p_role_id: z.guid() }),
+    returns: z.null(),
+  },
+  delete_secret: {
+    args: z.object({ p_secret_id: z.guid() }),
+    returns: z.null(),
+  },
+  delete_unit: {
+    args: z.object({ p_id: z.guid() }),
+    returns: z.null(),
+  },
+  get_audit_log: {
+    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), actor_id: z.guid().nullable(), actor_email: z.string().nullable(), target_table: z.string().nullable(), target_id: z.guid().nullable(), action: z.string().nullable(), changes: z.json().nullable(), created_at: z.string().nullable() })),
+  },
+  get_authz_version: {
+    args: z.object({}),
+    returns: z.number().int().nullable(),
+  },
+  get_deal: {
+    args: z.object({ p_id: z.guid() }),
+    returns: z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), title: z.string().nullable(), amount: z.number().nullable(), stage: z.string().nullable(), visibility: z.string().nullable(), owner_id: z.guid().nullable(), owner_role_id: z.guid().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), is_deleted: z.boolean().nullable(), deleted_at: z.string().nullable(), deleted_by: z.guid().nullable() }).nullable(),
+  },
+  get_file: {
+    args: z.object({ p_file_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), bucket_id: z.string().nullable(), object_name: z.string().nullable(), record_table: z.string().nullable(), record_id: z.guid().nullable(), file_url: z.string().nullable(), file_type: z.string().nullable(), file_size: z.number().int().nullable(), file_specs: z.json().nullable(), created_at: z.string().nullable(), created_by: z.guid().nullable() })),
+  },
+  get_invitation_details: {
+    args: z.object({ p_token: z.string() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), email: z.string().nullable(), organization_name: z.string().nullable(), unit_name: z.string().nullable(), role_name: z.string().nullable(), role_label: z.string().nullable(), invited_by_name: z.string().nullable(), expires_at: z.string().nullable(), status: z.string().nullable() })),
+  },
+  get_my_access: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ organization_id: z.guid().nullable(), role_id: z.guid().nullable(), role_name: z.string().nullable(), is_root: z.boolean().nullable(), subordinate_role_ids: z.array(z.guid()).nullable(), permissions: z.array(z.string()).nullable() })),
+  },
+  get_organization: {
+    args: z.object({ p_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), slug: z.string().nullable(), name: z.string().nullable(), description: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), is_deleted: z.boolean().nullable(), deleted_at: z.string().nullable(), deleted_by: z.guid().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
+  get_organization_features: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ key: z.string().nullable(), enabled: z.boolean().nullable() })),
+  },
+  get_organization_plan: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ plan: z.string().nullable(), source: z.string().nullable(), status: z.string().nullable(), features: z.json().nullable(), quantity: z.number().int().nullable(), current_period_end: z.string().nullable(), cancel_at_period_end: z.boolean().nullable() })),
+  },
+  get_unit: {
+    args: z.object({ p_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), description: z.string().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
+  get_user_organizations: {
+    args: z.object({}),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), slug: z.string().nullable(), description: z.string().nullable(), role: z.string().nullable(), role_label: z.string().nullable(), is_active: z.boolean().nullable() })),
+  },
+  get_user_permissions: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ role_name: z.string().nullable(), permissions: z.array(z.string()).nullable(), casl_rules: z.json().nullable() })),
+  },
+  get_user_profile: {
+    args: z.object({}),
+    returns: z.array(z.object({ id: z.guid().nullable(), email: z.string().nullable(), first_name: z.string().nullable(), last_name: z.string().nullable(), avatar_url: z.string().nullable(), timezone: z.string().nullable(), locale: z.string().nullable(), active_organization_id: z.guid().nullable() })),
+  },
+  get_user_role: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.string().nullable(),
+  },
+  get_user_unit_permissions: {
+    args: z.object({ p_unit_id: z.guid() }),
+    returns: z.array(z.object({ role_name: z.string().nullable(), permissions: z.array(z.string()).nullable(), casl_rules: z.json().nullable() })),
+  },
+  get_user_units: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), role: z.string().nullable(), role_label: z.string().nullable() })),
+  },
+  invite_user_to_organization: {
+    args: z.object({ p_email: z.string(), p_role_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), token: z.string().nullable(), email: z.string().nullable(), expires_at: z.string().nullable() })),
+  },
+  list_deals: {
+    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish(), p_search: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), title: z.string().nullable(), amount: z.number().nullable(), stage: z.string().nullable(), visibility: z.string().nullable(), owner_id: z.guid().nullable(), owner_role_id: z.guid().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), is_deleted: z.boolean().nullable(), deleted_at: z.string().nullable(), deleted_by: z.guid().nullable() })),
+  },
+  list_files: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), bucket_id: z.string().nullable(), object_name: z.string().nullable(), record_table: z.string().nullable(), record_id: z.guid().nullable(), file_url: z.string().nullable(), file_type: z.string().nullable(), file_size: z.number().int().nullable(), file_specs: z.json().nullable(), created_at: z.string().nullable(), created_by: z.guid().nullable() })),
+  },
+  list_invitations: {
+    args: z.object({ p_organization_id: z.guid(), p_status: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), email: z.string().nullable(), organization_id: z.guid().nullable(), unit_id: z.guid().nullable(), role_id: z.guid().nullable(), role_name: z.string().nullable(), role_label: z.string().nullable(), invited_by: z.guid().nullable(), status: z.string().nullable(), expires_at: z.string().nullable(), created_at: z.string().nullable() })),
+  },
+  list_my_organizations: {
+    args: z.object({}),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), slug: z.string().nullable(), description: z.string().nullable(), role: z.string().nullable(), role_label: z.string().nullable(), is_active: z.boolean().nullable() })),
+  },
+  list_my_units: {
+    args: z.object({}),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), role: z.string().nullable(), role_label: z.string().nullable() })),
+  },
+  list_organization_members: {
+    args: z.object({ p_id: z.guid() }),
+    returns: z.array(z.object({ user_id: z.guid().nullable(), email: z.string().nullable(), first_name: z.string().nullable(), last_name: z.string().nullable(), role_id: z.guid().nullable(), role: z.string().nullable(), role_label: z.string().nullable(), is_super_admin: z.boolean().nullable(), joined_at: z.string().nullable() })),
+  },
+  list_permissions: {
+    args: z.object({}),
+    returns: z.array(z.object({ code: z.string().nullable(), description: z.string().nullable() })),
+  },
+  list_roles: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), label: z.string().nullable(), description: z.string().nullable(), is_root: z.boolean().nullable(), parent_role_ids: z.array(z.guid()).nullable(), permissions: z.array(z.string()).nullable(), effective_permissions: z.array(z.string()).nullable(), member_count: z.number().int().nullable(), is_below_me: z.boolean().nullable() })),
+  },
+  list_secrets: {
+    args: z.object({ p_scope: z.string().nullish(), p_id: z.guid().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), scope: z.string().nullable(), organization_id: z.guid().nullable(), user_id: z.guid().nullable(), secret_name: z.string().nullable(), created_at: z.string().nullable(), created_by: z.guid().nullable() })),
+  },
+  list_subscription_products: {
+    args: z.object({}),
+    returns: z.array(z.object({ id: z.guid().nullable(), plan: z.string().nullable(), name: z.string().nullable(), description: z.string().nullable(), billing_interval: z.string().nullable(), amount: z.number().int().nullable(), currency: z.string().nullable(), seat_based: z.boolean().nullable(), features: z.json().nullable(), provider: z.string().nullable(), provider_price_id: z.string().nullable() })),
+  },
+  list_unit_members: {
+    args: z.object({ p_unit_id: z.guid() }),
+    returns: z.array(z.object({ user_id: z.guid().nullable(), email: z.string().nullable(), first_name: z.string().nullable(), last_name: z.string().nullable(), role_id: z.guid().nullable(), role: z.string().nullable(), role_label: z.string().nullable() })),
+  },
+  list_units: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), description: z.string().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
+  platform_get_settings: {
+    args: z.object({}),
+    returns: z.array(z.object({ key: z.string().nullable(), value: z.json().nullable(), description: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
+  platform_list_organizations: {
+    args: z.object({}),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), slug: z.string().nullable(), status: z.string().nullable(), member_count: z.number().int().nullable(), is_deleted: z.boolean().nullable(), created_at: z.string().nullable() })),
+  },
+  platform_set_admin: {
+    args: z.object({ p_user_id: z.guid(), p_is_admin: z.boolean() }),
+    returns: z.null(),
+  },
+  platform_set_feature_flag: {
+    args: z.object({ p_key: z.string(), p_enabled: z.boolean(), p_description: z.string().nullish() }),
+    returns: z.null(),
+  },
+  platform_set_organization_feature: {
+    args: z.object({ p_org_id: z.guid(), p_key: z.string(), p_enabled: z.boolean() }),
+    returns: z.null(),
+  },
+  platform_set_setting: {
+    args: z.object({ p_key: z.string(), p_value: z.json() }),
+    returns: z.null(),
+  },
+  platform_set_subscription_override: {
+    args: z.object({ p_org_id: z.guid(), p_plan: z.string(), p_features: z.json().nullish(), p_expires_at: z.string().nullish(), p_reason: z.string().nullish() }),
+    returns: z.null(),
+  },
+  provision_tenant: {
+    args: z.object({ p_name: z.string(), p_slug: z.string(), p_admin_email: z.string(), p_root_role_name: z.string().nullish(), p_permissions: z.array(z.string()).nullish() }),
+    returns: z.json().nullable(),
+  },
+  remove_member_from_organization: {
+    args: z.object({ p_org_id: z.guid(), p_user_id: z.guid() }),
+    returns: z.null(),
+  },
+  remove_member_from_unit: {
+    args: z.object({ p_unit_id: z.guid(), p_user_id: z.guid() }),
+    returns: z.null(),
+  },
+  remove_role_parent: {
+    args: z.object({ p_role_id: z.guid(), p_parent_role_id: z.guid() }),
+    returns: z.null(),
+  },
+  remove_user_from_organization: {
+    args: z.object({ p_user_id: z.guid(), p_org_id: z.guid() }),
+    returns: z.null(),
+  },
+  remove_user_from_unit: {
+    args: z.object({ p_user_id: z.guid(), p_unit_id: z.guid() }),
+    returns: z.null(),
+  },
+  resend_invitation: {
+    args: z.object({ p_invitation_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), token: z.string().nullable(), email: z.string().nullable(), expires_at: z.string().nullable() })),
+  },
+  set_active_organization: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.null(),
+  },
+  set_role_permissions: {
+    args: z.object({ p_role_id: z.guid(), p_permissions: z.array(z.string()) }),
+    returns: z.array(z.string()).nullable(),
+  },
+  transfer_super_admin: {
+    args: z.object({ p_org_id: z.guid(), p_new_super_admin_user_id: z.guid() }),
+    returns: z.null(),
+  },
+  update_deal: {
+    args: z.object({ p_id: z.guid(), p_title: z.string().nullish(), p_amount: z.number().nullish(), p_stage: z.string().nullish(), p_visibility: z.string().nullish() }),
+    returns: z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), title: z.string().nullable(), amount: z.number().nullable(), stage: z.string().nullable(), visibility: z.string().nullable(), owner_id: z.guid().nullable(), owner_role_id: z.guid().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), is_deleted: z.boolean().nullable(), deleted_at: z.string().nullable(), deleted_by: z.guid().nullable() }).nullable(),
+  },
+  update_file_metadata: {
+    args: z.object({ p_file_id: z.guid(), p_file_specs: z.json().nullish(), p_file_size: z.number().int().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), file_specs: z.json().nullable(), file_size: z.number().int().nullable(), updated_at: z.string().nullable() })),
+  },
+  update_member_role: {
+    args: z.object({ p_org_id: z.guid(), p_user_id: z.guid(), p_role_id: z.guid() }),
+    returns: z.null(),
+  },
+  update_organization: {
+    args: z.object({ p_id: z.guid(), p_name: z.string(), p_description: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), description: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
+  update_organization_meta: {
+    args: z.object({ p_id: z.guid(), p_logo_file_id: z.guid().nullish(), p_address: z.string().nullish(), p_timezone: z.string().nullish(), p_locale: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), logo_file_id: z.guid().nullable(), address: z.string().nullable(), timezone: z.string().nullable(), locale: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
+  update_role: {
+    args: z.object({ p_role_id: z.guid(), p_name: z.string().nullish(), p_label: z.string().nullish(), p_description: z.string().nullish() }),
+    returns: z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), label: z.string().nullable(), description: z.string().nullable(), is_root: z.boolean().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable() }).nullable(),
+  },
+  update_unit: {
+    args: z.object({ p_id: z.guid(), p_name: z.string(), p_description: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), description: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
+  update_unit_member_role: {
+    args: z.object({ p_unit_id: z.guid(), p_user_id: z.guid(), p_role_id: z.guid() }),
+    returns: z.null(),
+  },
+  update_user_profile: {
+    args: z.object({ p_first_name: z.string().nullish(), p_last_name: z.string().nullish(), p_avatar_url: z.string().nullish(), p_timezone: z.string().nullish(), p_locale: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), email: z.string().nullable(), first_name: z.string().nullable(), last_name: z.string().nullable(), avatar_url: z.string().nullable(), timezone: z.string().nullable(), locale: z.string().nullable(), active_organization_id: z.guid().nullable() })),
+  },
+}
 
 export type FunctionName = keyof typeof functions
