@@ -1,12 +1,49 @@
-import type { Cluster } from '#src/db/cluster.ts'
+import path from 'node:path'
+import { type Cluster, SUPERUSER } from '#src/db/cluster.ts'
+import { loadStackConfig } from '#src/gateway/config.ts'
+import { startGateway } from '#src/gateway/server.ts'
+import { ANON_KEY, JWT_SECRET, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from '#src/keys.ts'
+import { startMailCatcher } from '#src/mail/catcher.ts'
+import { smtpMailer } from '#src/mail/mailer.ts'
 import type { StackPorts } from '#src/stack/ports.ts'
 import type { StackStatus } from '#src/stack/state.ts'
 
-/** Starts the HTTP services of the stack next to the database. */
-export async function startServices(_input: {
+/** Starts the mail catcher and the HTTP gateway next to the database. */
+export async function startServices(input: {
   cluster: Cluster
   ports: StackPorts
   storageDir: string
 }): Promise<{ status: Partial<StackStatus>; close(): Promise<void> }> {
-  return { status: {}, close: async () => undefined }
+  const mail = await startMailCatcher({ smtpPort: input.ports.smtp, httpPort: input.ports.mail })
+  try {
+    const gateway = await startGateway({
+      databaseUrl: input.cluster.url(SUPERUSER, 'postgres'),
+      port: input.ports.api,
+      config: await loadStackConfig(),
+      storageDir: path.resolve(input.storageDir),
+      mailer: smtpMailer({ host: '127.0.0.1', port: mail.smtpPort }),
+    })
+    return {
+      status: {
+        api_url: gateway.url,
+        rest_url: `${gateway.url}/rest/v1`,
+        auth_url: `${gateway.url}/auth/v1`,
+        storage_url: `${gateway.url}/storage/v1`,
+        mail_url: mail.url,
+        smtp_port: mail.smtpPort,
+        anon_key: ANON_KEY,
+        service_role_key: SERVICE_ROLE_KEY,
+        publishable_key: PUBLISHABLE_KEY,
+        secret_key: SECRET_KEY,
+        jwt_secret: JWT_SECRET,
+      },
+      close: async () => {
+        await gateway.close()
+        await mail.close()
+      },
+    }
+  } catch (error) {
+    await mail.close()
+    throw error
+  }
 }

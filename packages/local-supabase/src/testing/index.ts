@@ -7,3 +7,4 @@ export {
   type TestDatabase,
   type TestUser,
 } from '#src/testing/test-database.ts'
+export { createTestStack, type TestStack } from '#src/testing/test-stack.ts'

@@ -1,0 +1,32 @@
+import type { Context } from 'hono'
+
+/** A GoTrue error: HTTP status, stable error code, message (auth:internal/api/apierrors). */
+export class AuthError extends Error {
+  readonly status: number
+  readonly code: string
+  constructor(status: number, code: string, message: string) {
+    super(message)
+    this.status = status
+    this.code = code
+  }
+}
+
+/**
+ * GoTrue's error body: the 2024 format when the client sends X-Supabase-Api-Version (auth-js
+ * does), else the legacy one. The header is echoed on errors only, as GoTrue does; without it
+ * auth-js loses error.code.
+ */
+export function authErrorResponse(c: Context, error: AuthError): Response {
+  const modern = (c.req.header('x-supabase-api-version') ?? '') >= '2024-01-01'
+  const headers = { 'x-supabase-api-version': '2024-01-01', 'x-sb-error-code': error.code }
+  const body = modern
+    ? { code: error.code, message: error.message }
+    : { code: error.status, error_code: error.code, msg: error.message }
+  return c.json(body, error.status as 400, headers)
+}
+
+export const invalidCredentials = () =>
+  new AuthError(400, 'invalid_credentials', 'Invalid login credentials')
+export const badJwt = (message: string) => new AuthError(403, 'bad_jwt', message)
+export const notAdmin = () => new AuthError(403, 'not_admin', 'User not allowed')
+export const validation = (message: string) => new AuthError(400, 'validation_failed', message)

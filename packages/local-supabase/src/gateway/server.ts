@@ -1,0 +1,62 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import pg from 'pg'
+import { createGatewayApp } from '#src/gateway/app.ts'
+import type { StackConfig } from '#src/gateway/config.ts'
+import type { GatewayContext, Login } from '#src/gateway/context.ts'
+import { createSigner } from '#src/gateway/jwt.ts'
+import type { Mailer } from '#src/mail/mailer.ts'
+
+export type Gateway = { url: string; port: number; close(): Promise<void> }
+
+/**
+ * Starts the gateway on host:port (port 0 = any free port). `databaseUrl` is any login URL of
+ * the target database; each service connects with its own Supabase login (password `postgres`).
+ */
+export async function startGateway(options: {
+  databaseUrl: string
+  port: number
+  host?: string
+  config: StackConfig
+  storageDir: string
+  mailer: Mailer
+}): Promise<Gateway> {
+  const host = options.host ?? '127.0.0.1'
+  const pools = new Map<Login, pg.Pool>()
+  const pool = (login: Login) => {
+    let found = pools.get(login)
+    if (!found) {
+      const url = new URL(options.databaseUrl)
+      url.username = login
+      url.password = 'postgres'
+      found = new pg.Pool({ connectionString: url.toString(), max: 10, idleTimeoutMillis: 10_000 })
+      // A dropped connection (database restart) must not take the gateway down.
+      found.on('error', () => undefined)
+      pools.set(login, found)
+    }
+    return found
+  }
+  const ctx: GatewayContext = {
+    pool,
+    config: options.config,
+    signer: await createSigner(),
+    mailer: options.mailer,
+    apiUrl: '',
+    storageDir: options.storageDir,
+  }
+  const app = createGatewayApp(ctx)
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s))
+    s.once('error', reject)
+  })
+  const port = (server.address() as AddressInfo).port
+  ctx.apiUrl = `http://${host}:${port}`
+  return {
+    url: ctx.apiUrl,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await Promise.all([...pools.values()].map((p) => p.end()))
+    },
+  }
+}
