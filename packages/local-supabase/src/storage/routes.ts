@@ -356,38 +356,6 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
     )
   })
 
-  app.post('/object/:bucket/*', async (c) => {
-    const bucketId = c.req.param('bucket')
-    if (['sign', 'list', 'move', 'copy', 'info'].includes(bucketId)) return c.notFound()
-    const who = await caller(c)
-    const name = keyOf(c, `/object/${bucketId}/`)
-    return store(
-      c,
-      bucketId,
-      name,
-      (who.claims.sub as string | undefined) ?? null,
-      c.req.header('x-upsert') === 'true',
-      who,
-    )
-  })
-  app.put('/object/:bucket/*', async (c) => {
-    const who = await caller(c)
-    const bucketId = c.req.param('bucket')
-    const name = keyOf(c, `/object/${bucketId}/`)
-    const exists = await asRole(
-      who,
-      async (db) =>
-        (
-          await db.query('select 1 from storage.objects where bucket_id = $1 and name = $2', [
-            bucketId,
-            name,
-          ])
-        ).rows.length > 0,
-    )
-    if (!exists) throw notFound()
-    return store(c, bucketId, name, (who.claims.sub as string | undefined) ?? null, true, who)
-  })
-
   // ---- Download --------------------------------------------------------------------------
   const send = async (c: Context, row: ObjectRow) => {
     const file = await readFileStream(filePath(ctx.storageDir, row.bucket_id, row.name))
@@ -580,17 +548,6 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
     })
   }
 
-  app.on(['GET', 'HEAD'], '/object/authenticated/:bucket/*', async (c) => {
-    const who = await caller(c)
-    const bucketId = c.req.param('bucket')
-    return send(c, await readable(who, bucketId, keyOf(c, `/object/authenticated/${bucketId}/`)))
-  })
-  app.on(['GET', 'HEAD'], '/object/:bucket/*', async (c) => {
-    const who = await caller(c)
-    const bucketId = c.req.param('bucket')
-    return send(c, await readable(who, bucketId, keyOf(c, `/object/${bucketId}/`)))
-  })
-
   // ---- List, remove, move, copy ----------------------------------------------------------
   app.post('/object/list/:bucket', async (c) => {
     const who = await caller(c)
@@ -699,6 +656,49 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
     return c.json({ Key: `${destinationBucket}/${to}` })
   })
 
+  // Generic object routes last, so /object/sign, /object/list, ... match first.
+  app.post('/object/:bucket/*', async (c) => {
+    const who = await caller(c)
+    const bucketId = c.req.param('bucket')
+    const name = keyOf(c, `/object/${bucketId}/`)
+    return store(
+      c,
+      bucketId,
+      name,
+      (who.claims.sub as string | undefined) ?? null,
+      c.req.header('x-upsert') === 'true',
+      who,
+    )
+  })
+  app.put('/object/:bucket/*', async (c) => {
+    const who = await caller(c)
+    const bucketId = c.req.param('bucket')
+    const name = keyOf(c, `/object/${bucketId}/`)
+    const exists = await asRole(
+      who,
+      async (db) =>
+        (
+          await db.query('select 1 from storage.objects where bucket_id = $1 and name = $2', [
+            bucketId,
+            name,
+          ])
+        ).rows.length > 0,
+    )
+    if (!exists) throw notFound()
+    return store(c, bucketId, name, (who.claims.sub as string | undefined) ?? null, true, who)
+  })
+
+  app.on(['GET', 'HEAD'], '/object/authenticated/:bucket/*', async (c) => {
+    const who = await caller(c)
+    const bucketId = c.req.param('bucket')
+    return send(c, await readable(who, bucketId, keyOf(c, `/object/authenticated/${bucketId}/`)))
+  })
+  app.on(['GET', 'HEAD'], '/object/:bucket/*', async (c) => {
+    const who = await caller(c)
+    const bucketId = c.req.param('bucket')
+    return send(c, await readable(who, bucketId, keyOf(c, `/object/${bucketId}/`)))
+  })
+
   app.notFound((c) =>
     storageErrorResponse(c, new StorageError(404, 'NotFound', 'Not Found', 'Route not found')),
   )
@@ -727,6 +727,20 @@ async function uploadBody(c: Context) {
     mimetype: type.split(';')[0]?.trim() || 'application/octet-stream',
     cacheControl: c.req.header('cache-control') ?? 'no-cache',
   }
+}
+
+async function drain(body: ReadableStream<Uint8Array> | null) {
+  if (!body || body.locked) return
+  let total = 0
+  const reader = body.getReader()
+  try {
+    while (total < 64 * 1024 * 1024) {
+      const { done, value } = await reader.read()
+      if (done) return
+      total += value.length
+    }
+    await reader.cancel()
+  } catch {}
 }
 
 function parseLimit(value: unknown): number | null {
