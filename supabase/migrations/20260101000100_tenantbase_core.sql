@@ -21,6 +21,8 @@ grant usage on schema platform to service_role;
 
 -- Functions are not executable by everyone by default: each one is granted explicitly.
 -- (On Supabase, anon and authenticated also get default grants in public; revoke those too.)
+-- (PostgreSQL grants EXECUTE to PUBLIC globally; only a global default can take that back.)
+alter default privileges revoke execute on functions from public;
 alter default privileges in schema public revoke execute on functions from public, anon, authenticated;
 alter default privileges in schema core revoke execute on functions from public;
 alter default privileges in schema utils revoke execute on functions from public;
