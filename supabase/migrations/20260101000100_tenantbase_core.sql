@@ -1554,9 +1554,9 @@ create table platform.billing_customers (
   email text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint billing_customers_provider_key unique (provider, provider_customer_id),
-  constraint billing_customers_organization_key unique (organization_id, provider)
+  constraint billing_customers_provider_key unique (provider, provider_customer_id)
 );
+create index billing_customers_organization_id_idx on platform.billing_customers (organization_id, provider, updated_at desc);
 comment on table platform.billing_customers is 'The provider''s customer of each organization.';
 
 create table platform.billing_subscriptions (
@@ -1647,15 +1647,15 @@ begin
   if not found then
     return 'duplicate';
   end if;
+  if v_org is not null and v_customer ->> 'id' is not null then
+    insert into platform.billing_customers (organization_id, provider, provider_customer_id, email)
+    values (v_org, v_provider, v_customer ->> 'id', v_customer ->> 'email')
+    on conflict (provider, provider_customer_id) do update
+      set email = coalesce(excluded.email, platform.billing_customers.email), updated_at = now();
+  end if;
   if v_sub is null or v_sub = 'null'::jsonb or v_org is null then
     v_outcome := 'ignored';
   else
-    if v_customer ->> 'id' is not null then
-      insert into platform.billing_customers (organization_id, provider, provider_customer_id, email)
-      values (v_org, v_provider, v_customer ->> 'id', v_customer ->> 'email')
-      on conflict (provider, provider_customer_id) do update
-        set email = coalesce(excluded.email, platform.billing_customers.email), updated_at = now();
-    end if;
     select * into v_existing from platform.billing_subscriptions s
     where s.provider = v_provider and s.provider_subscription_id = v_sub ->> 'id' for update;
     if v_existing.id is not null and v_existing.last_event_at > v_occurred_at then

@@ -17,36 +17,76 @@ afterAll(async () => {
 
 describe('withUser on plain PostgreSQL', () => {
   it('runs without any auth schema', async () => {
-    expect(await db.query(`select count(*)::int as n from pg_namespace where nspname in ('auth', 'storage', 'vault')`)).toEqual([{ n: 0 }])
+    expect(
+      await db.query(
+        `select count(*)::int as n from pg_namespace where nspname in ('auth', 'storage', 'vault')`,
+      ),
+    ).toEqual([{ n: 0 }])
   })
 
   it('identifies the caller to the core through the session variables, for one transaction', async () => {
     const userId = randomUUID()
-    const row = await withUser(pool, userId, async (client) =>
-      (await client.query('select core.get_current_user_id() as id, core.get_current_user_email() as email, current_user as role')).rows[0],
+    const row = await withUser(
+      pool,
+      userId,
+      async (client) =>
+        (
+          await client.query(
+            'select core.get_current_user_id() as id, core.get_current_user_email() as email, current_user as role',
+          )
+        ).rows[0],
       { email: 'Pay@Load.dev' },
     )
     expect(row).toEqual({ id: userId, email: 'pay@load.dev', role: 'authenticated' })
-    const after = await pool.query(`select core.get_current_user_id() as id, current_user as role`).catch((e: Error) => e)
+    const after = await pool
+      .query(`select core.get_current_user_id() as id, current_user as role`)
+      .catch((e: Error) => e)
     expect(after).toMatchObject({ code: '42501' })
   })
 
   it('lets a provisioned tenant be joined and used through withUser', async () => {
     const admin = randomUUID()
-    const tenant = await withUser(pool, randomUUID(), async (client) =>
-      (await client.query(`select public.provision_tenant('Payload Co', 'payload-co', 'admin@payload.dev') as t`)).rows[0]?.t,
+    const tenant = await withUser(
+      pool,
+      randomUUID(),
+      async (client) =>
+        (
+          await client.query(
+            `select public.provision_tenant('Payload Co', 'payload-co', 'admin@payload.dev') as t`,
+          )
+        ).rows[0]?.t,
       { role: 'service_role' },
     )
-    await withUser(pool, admin, (client) => client.query('select * from public.accept_invitation($1)', [tenant.invitation_token]), {
-      email: 'admin@payload.dev',
-    })
-    const names = await withUser(pool, admin, async (client) => (await client.query('select name from public.list_my_organizations()')).rows)
+    await withUser(
+      pool,
+      admin,
+      (client) =>
+        client.query('select * from public.accept_invitation($1)', [tenant.invitation_token]),
+      {
+        email: 'admin@payload.dev',
+      },
+    )
+    const names = await withUser(
+      pool,
+      admin,
+      async (client) =>
+        (await client.query('select name from public.list_my_organizations()')).rows,
+    )
     expect(names).toEqual([{ name: 'Payload Co' }])
-    expect(await withUser(pool, randomUUID(), async (client) => (await client.query('select name from public.list_my_organizations()')).rows)).toEqual([])
+    expect(
+      await withUser(
+        pool,
+        randomUUID(),
+        async (client) =>
+          (await client.query('select name from public.list_my_organizations()')).rows,
+      ),
+    ).toEqual([])
   })
 
   it('rolls back when fn throws and refuses ids that are not uuids', async () => {
-    await expect(withUser(pool, 'not-a-uuid', async () => 1)).rejects.toThrow('withUser: "not-a-uuid" is not a user id (uuid)')
+    await expect(withUser(pool, 'not-a-uuid', async () => 1)).rejects.toThrow(
+      'withUser: "not-a-uuid" is not a user id (uuid)',
+    )
     const id = randomUUID()
     await expect(
       withUser(pool, id, async (client) => {
@@ -54,6 +94,8 @@ describe('withUser on plain PostgreSQL', () => {
         throw new Error('stop')
       }),
     ).rejects.toThrow('stop')
-    expect(await db.query('select count(*)::int as n from core.users_meta where user_id = $1', [id])).toEqual([{ n: 0 }])
+    expect(
+      await db.query('select count(*)::int as n from core.users_meta where user_id = $1', [id]),
+    ).toEqual([{ n: 0 }])
   })
 })

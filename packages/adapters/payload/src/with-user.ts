@@ -25,7 +25,11 @@ export async function withUser<T>(
   const client = await pool.connect()
   try {
     await client.query('begin')
-    await client.query(options.role === 'service_role' ? 'set local role service_role' : 'set local role authenticated')
+    await client.query(
+      options.role === 'service_role'
+        ? 'set local role service_role'
+        : 'set local role authenticated',
+    )
     await client.query(
       `select set_config('app.current_user_id', $1, true), set_config('app.current_user_email', $2, true)`,
       [userId, options.email?.toLowerCase() ?? ''],

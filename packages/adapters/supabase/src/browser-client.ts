@@ -3,6 +3,8 @@ import type { SupabaseClient } from '@supabase/supabase-js'
 import type { SupabaseEnv } from '#src/env.ts'
 
 /** The browser's client: the same cookie session the server reads. */
-export function createBrowserSupabase(env: Pick<SupabaseEnv, 'SUPABASE_URL' | 'SUPABASE_ANON_KEY'>): SupabaseClient {
+export function createBrowserSupabase(
+  env: Pick<SupabaseEnv, 'SUPABASE_URL' | 'SUPABASE_ANON_KEY'>,
+): SupabaseClient {
   return createBrowserClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY)
 }

@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => stack.close())
 
 const env = () =>
-  readSupabaseEnv({ SUPABASE_URL: stack.url, SUPABASE_ANON_KEY: stack.anonKey, SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey })
+  readSupabaseEnv({
+    SUPABASE_URL: stack.url,
+    SUPABASE_ANON_KEY: stack.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+  })
 
 describe('typed clients', () => {
   it('explains a missing environment', () => {
@@ -40,14 +44,19 @@ describe('typed clients', () => {
     expect(cookies.length).toBeGreaterThan(0)
     // The next request carries the cookies; the server client is signed in.
     const cookieHeader = cookies.map((c) => c.split(';')[0]).join('; ')
-    const next = createRequestClient(env(), new Request('http://app.local/', { headers: { cookie: cookieHeader } }))
+    const next = createRequestClient(
+      env(),
+      new Request('http://app.local/', { headers: { cookie: cookieHeader } }),
+    )
     const orgs = await rpc(next.supabase, 'list_my_organizations', {})
     expect(orgs.map((o) => o.name)).toEqual(['Cookie Co'])
   })
 
   it('validates arguments before calling and maps database errors to RpcError', async () => {
     const anon = createRequestClient(env(), new Request('http://app.local/')).supabase
-    await expect(rpc(anon, 'get_organization', { p_id: 'not-a-uuid' })).rejects.toMatchObject({ code: 'invalid_args' })
+    await expect(rpc(anon, 'get_organization', { p_id: 'not-a-uuid' })).rejects.toMatchObject({
+      code: 'invalid_args',
+    })
     await expect(rpc(anon, 'list_my_organizations', {})).rejects.toMatchObject({ code: '42501' })
   })
 })

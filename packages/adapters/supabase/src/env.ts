@@ -9,11 +9,15 @@ export const supabaseEnvSchema = z.object({
 export type SupabaseEnv = z.infer<typeof supabaseEnvSchema>
 
 /** Parses the environment once, with a message that names what is missing. */
-export function readSupabaseEnv(source: Record<string, string | undefined> = process.env): SupabaseEnv {
+export function readSupabaseEnv(
+  source: Record<string, string | undefined> = process.env,
+): SupabaseEnv {
   const parsed = supabaseEnvSchema.safeParse(source)
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')
-    throw new Error(`Invalid Supabase environment (${fields}); see .env.example or \`pnpm stack:status\`.`)
+    throw new Error(
+      `Invalid Supabase environment (${fields}); see .env.example or \`pnpm stack:status\`.`,
+    )
   }
   return parsed.data
 }

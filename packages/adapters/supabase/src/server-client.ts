@@ -15,7 +15,10 @@ export function createRequestClient(
   const supabase = createServerClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
     cookies: {
       getAll: () =>
-        parseCookieHeader(request.headers.get('cookie') ?? '').map(({ name, value }) => ({ name, value: value ?? '' })),
+        parseCookieHeader(request.headers.get('cookie') ?? '').map(({ name, value }) => ({
+          name,
+          value: value ?? '',
+        })),
       setAll: (cookies) => {
         for (const { name, value, options } of cookies) {
           headers.append('set-cookie', serializeCookieHeader(name, value, options))

@@ -7,7 +7,9 @@ import type { SupabaseEnv } from '#src/env.ts'
  */
 export function createServiceClient(env: SupabaseEnv): SupabaseClient {
   if (!env.SUPABASE_SERVICE_ROLE_KEY) {
-    throw new Error('SUPABASE_SERVICE_ROLE_KEY is not set; the service client is for trusted server code.')
+    throw new Error(
+      'SUPABASE_SERVICE_ROLE_KEY is not set; the service client is for trusted server code.',
+    )
   }
   return createClient(env.SUPABASE_URL, env.SUPABASE_SERVICE_ROLE_KEY, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
