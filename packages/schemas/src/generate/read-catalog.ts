@@ -76,8 +76,12 @@ async function readReturns(
   outputs: { name: string; oid: string }[],
   types: TypeReader,
 ): Promise<CatalogFunction['returns']> {
-  const columnsOf = async (list: { name: string; oid: string }[]) =>
-    Promise.all(list.map(async (o) => ({ name: o.name, type: await types.read(o.oid) })))
+  // One client runs one query at a time: read the column types in turn.
+  const columnsOf = async (list: { name: string; oid: string }[]) => {
+    const columns: CatalogColumn[] = []
+    for (const o of list) columns.push({ name: o.name, type: await types.read(o.oid) })
+    return columns
+  }
   if (outputs.length > 1 || (outputs.length === 1 && row.ret_set && row.ret_type === '2249')) {
     return { kind: 'table', columns: await columnsOf(outputs) }
   }
