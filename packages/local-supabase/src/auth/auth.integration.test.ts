@@ -6,7 +6,9 @@ let stack: TestStack
 beforeAll(async () => {
   stack = await createTestStack()
   // These tests are about Auth itself; the invite-only rule has its own tests.
-  await stack.db.query(`update platform.platform_settings set value = 'true' where key = 'allow_self_service_signup'`)
+  await stack.db.query(
+    `update platform.platform_settings set value = 'true' where key = 'allow_self_service_signup'`,
+  )
   // A hook that stamps a counter, so tests can see it ran on issue and on refresh.
   await stack.db.query(`
     create table public.hook_calls (n serial primary key, method text);
@@ -26,7 +28,7 @@ afterAll(() => stack.close())
 const admin = () => stack.client(stack.serviceRoleKey).auth.admin
 
 describe('auth', () => {
-  it('signs in a user inserted by SQL with crypt(), and issues GoTrue claims plus the hook\'s', async () => {
+  it("signs in a user inserted by SQL with crypt(), and issues GoTrue claims plus the hook's", async () => {
     await stack.db.superuser.query(
       `select set_config('tenantbase.allow_uninvited_user', 'on', false);
        insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
@@ -34,7 +36,10 @@ describe('auth', () => {
          extensions.crypt('password123', extensions.gen_salt('bf')), now(), '{"provider":"email","providers":["email"]}', '{}', now(), now())`,
     )
     const client = stack.client()
-    const { data, error } = await client.auth.signInWithPassword({ email: 'sql@example.com', password: 'password123' })
+    const { data, error } = await client.auth.signInWithPassword({
+      email: 'sql@example.com',
+      password: 'password123',
+    })
     expect(error).toBeNull()
     const claims = decodeJwt(data.session?.access_token as string)
     expect(claims).toMatchObject({
@@ -52,35 +57,61 @@ describe('auth', () => {
   })
 
   it('refuses wrong passwords with invalid_credentials', async () => {
-    const { error } = await stack.client().auth.signInWithPassword({ email: 'sql@example.com', password: 'nope-nope' })
-    expect(error).toMatchObject({ status: 400, code: 'invalid_credentials', message: 'Invalid login credentials' })
+    const { error } = await stack
+      .client()
+      .auth.signInWithPassword({ email: 'sql@example.com', password: 'nope-nope' })
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'invalid_credentials',
+      message: 'Invalid login credentials',
+    })
   })
 
   it('recomputes the hook claims on refresh and rotates the refresh token', async () => {
     const client = stack.client()
-    const first = await client.auth.signInWithPassword({ email: 'sql@example.com', password: 'password123' })
+    const first = await client.auth.signInWithPassword({
+      email: 'sql@example.com',
+      password: 'password123',
+    })
     const before = decodeJwt(first.data.session?.access_token as string).hook_call as number
     const refreshed = await client.auth.refreshSession()
     expect(refreshed.error).toBeNull()
-    expect(decodeJwt(refreshed.data.session?.access_token as string).hook_call).toBeGreaterThan(before)
+    expect(decodeJwt(refreshed.data.session?.access_token as string).hook_call).toBeGreaterThan(
+      before,
+    )
     expect(refreshed.data.session?.refresh_token).not.toBe(first.data.session?.refresh_token)
-    const methods = await stack.db.query(`select method from public.hook_calls order by n desc limit 1`)
+    const methods = await stack.db.query(
+      `select method from public.hook_calls order by n desc limit 1`,
+    )
     expect(methods).toEqual([{ method: 'token_refresh' }])
   })
 
   it('detects reuse of a rotated refresh token outside the reuse window', async () => {
     const client = stack.client()
-    const first = await client.auth.signInWithPassword({ email: 'sql@example.com', password: 'password123' })
+    const first = await client.auth.signInWithPassword({
+      email: 'sql@example.com',
+      password: 'password123',
+    })
     const old = first.data.session?.refresh_token as string
     await client.auth.refreshSession()
-    await stack.db.query(`update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = $1`, [old])
+    await stack.db.query(
+      `update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = $1`,
+      [old],
+    )
     const reuse = await stack.client().auth.refreshSession({ refresh_token: old })
     expect(reuse.error).toMatchObject({ status: 400, code: 'refresh_token_already_used' })
   })
 
   it('answers a hook without claims with a 500 and issues no session', async () => {
-    await admin().createUser({ email: 'broken@example.com', password: 'password123', email_confirm: true, user_metadata: { break_hook: 'missing' } })
-    const { data, error } = await stack.client().auth.signInWithPassword({ email: 'broken@example.com', password: 'password123' })
+    await admin().createUser({
+      email: 'broken@example.com',
+      password: 'password123',
+      email_confirm: true,
+      user_metadata: { break_hook: 'missing' },
+    })
+    const { data, error } = await stack
+      .client()
+      .auth.signInWithPassword({ email: 'broken@example.com', password: 'password123' })
     expect(data.session).toBeNull()
     expect(error?.status).toBe(500)
     expect(error?.message).toBe('output claims field is missing')
@@ -120,34 +151,56 @@ describe('auth', () => {
   })
 
   it('creates, gets, updates and deletes users as admin; duplicates are refused', async () => {
-    const created = await admin().createUser({ email: 'Admin-Made@example.com', password: 'password123', email_confirm: true })
+    const created = await admin().createUser({
+      email: 'Admin-Made@example.com',
+      password: 'password123',
+      email_confirm: true,
+    })
     expect(created.data.user?.email).toBe('admin-made@example.com')
-    const dup = await admin().createUser({ email: 'admin-made@example.com', password: 'password123' })
+    const dup = await admin().createUser({
+      email: 'admin-made@example.com',
+      password: 'password123',
+    })
     expect(dup.error).toMatchObject({ status: 422, code: 'email_exists' })
     const id = created.data.user?.id as string
     expect((await admin().getUserById(id)).data.user?.id).toBe(id)
     const updated = await admin().updateUserById(id, { app_metadata: { tier: 'gold' } })
     expect(updated.data.user?.app_metadata).toMatchObject({ provider: 'email', tier: 'gold' })
     expect((await admin().deleteUser(id)).error).toBeNull()
-    expect((await admin().getUserById(id)).error).toMatchObject({ status: 404, code: 'user_not_found' })
+    expect((await admin().getUserById(id)).error).toMatchObject({
+      status: 404,
+      code: 'user_not_found',
+    })
   })
 
   it('generates a recovery link whose token hash verifies into a session', async () => {
     const link = await admin().generateLink({ type: 'recovery', email: 'sql@example.com' })
     expect(link.error).toBeNull()
-    expect(link.data.properties.action_link).toContain(`${stack.url}/auth/v1/verify?token=`)
+    expect(link.data.properties?.action_link).toContain(`${stack.url}/auth/v1/verify?token=`)
     const client = stack.client()
-    const verified = await client.auth.verifyOtp({ type: 'recovery', token_hash: link.data.properties.hashed_token })
+    const verified = await client.auth.verifyOtp({
+      type: 'recovery',
+      token_hash: link.data.properties?.hashed_token ?? '',
+    })
     expect(verified.error).toBeNull()
     expect(verified.data.session?.access_token).toBeTypeOf('string')
-    const again = await client.auth.verifyOtp({ type: 'recovery', token_hash: link.data.properties.hashed_token })
-    expect(again.error).toMatchObject({ status: 403, code: 'otp_expired', message: 'Email link is invalid or has expired' })
+    const again = await client.auth.verifyOtp({
+      type: 'recovery',
+      token_hash: link.data.properties?.hashed_token ?? '',
+    })
+    expect(again.error).toMatchObject({
+      status: 403,
+      code: 'otp_expired',
+      message: 'Email link is invalid or has expired',
+    })
   })
 
   it('sends recovery and invitation emails to the mail catcher', async () => {
     await stack.client().auth.resetPasswordForEmail('sql@example.com')
     await admin().inviteUserByEmail('invitee@example.com')
-    const inbox = (await (await fetch(`${stack.mailUrl}/api/v1/messages`)).json()) as { messages: { Subject: string; To: { Address: string }[] }[] }
+    const inbox = (await (await fetch(`${stack.mailUrl}/api/v1/messages`)).json()) as {
+      messages: { Subject: string; To: { Address: string }[] }[]
+    }
     expect(inbox.messages.map((m) => [m.To[0]?.Address, m.Subject])).toEqual(
       expect.arrayContaining([
         ['sql@example.com', 'Reset your password'],
@@ -161,13 +214,22 @@ describe('auth', () => {
     expect(bad.error).toMatchObject({ status: 403, code: 'bad_jwt' })
     const response = await fetch(`${stack.url}/auth/v1/token?grant_type=password`, {
       method: 'POST',
-      headers: { apikey: stack.anonKey, 'content-type': 'application/json', 'x-supabase-api-version': '2024-01-01' },
+      headers: {
+        apikey: stack.anonKey,
+        'content-type': 'application/json',
+        'x-supabase-api-version': '2024-01-01',
+      },
       body: '{not json',
     })
     expect(response.status).toBe(400)
     expect(response.headers.get('x-supabase-api-version')).toBe('2024-01-01')
-    expect(await response.json()).toEqual({ code: 'bad_json', message: 'Could not parse request body as JSON' })
-    const jwks = (await (await fetch(`${stack.url}/auth/v1/.well-known/jwks.json`)).json()) as { keys: { alg: string }[] }
+    expect(await response.json()).toEqual({
+      code: 'bad_json',
+      message: 'Could not parse request body as JSON',
+    })
+    const jwks = (await (await fetch(`${stack.url}/auth/v1/.well-known/jwks.json`)).json()) as {
+      keys: { alg: string }[]
+    }
     expect(jwks.keys.map((k) => k.alg)).toEqual(['ES256'])
   })
 })

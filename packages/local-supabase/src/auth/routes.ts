@@ -441,6 +441,61 @@ export function createAuthRoutes(ctx: GatewayContext): Hono {
     )
   })
 
+  // The link in an email: verify, then redirect with the session in the URL fragment (implicit flow).
+  app.get('/verify', async (c) => {
+    const type = c.req.query('type') ?? ''
+    const hash = c.req.query('token') ?? ''
+    const redirectTo = safeRedirect(c.req.query('redirect_to'))
+    const fail = (code: string, description: string) =>
+      c.redirect(
+        `${redirectTo}#error=access_denied&error_code=${code}&error_description=${encodeURIComponent(description)}`,
+        303,
+      )
+    if (!['signup', 'invite', 'recovery', 'magiclink'].includes(type) || !hash) {
+      return fail('validation_failed', 'Verify requires a verification type and token')
+    }
+    const tokenType =
+      type === 'signup' || type === 'invite' ? 'confirmation_token' : 'recovery_token'
+    try {
+      const session = await tx(async (db) => {
+        const { rows } = await db.query(
+          `delete from auth.one_time_tokens where token_hash = $1 and token_type = $2
+           and created_at > now() - interval '1 day' returning user_id`,
+          [hash, tokenType],
+        )
+        if (!rows[0])
+          throw new AuthError(403, 'otp_expired', 'Email link is invalid or has expired')
+        await savingUser(db, 'Database error updating user', () =>
+          db.query(
+            `update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()), confirmation_token = '',
+               recovery_token = '', updated_at = now() where id = $1`,
+            [rows[0].user_id],
+          ),
+        )
+        return issueSession(ctx, db, (await findUserById(db, rows[0].user_id)) as UserRow, 'otp')
+      })
+      const fragment = new URLSearchParams({
+        access_token: session.access_token,
+        expires_at: String(session.expires_at),
+        expires_in: String(session.expires_in),
+        refresh_token: session.refresh_token,
+        token_type: 'bearer',
+        type,
+      })
+      return c.redirect(`${redirectTo}#${fragment.toString()}`, 303)
+    } catch (error) {
+      if (error instanceof AuthError) return fail(error.code, error.message)
+      throw error
+    }
+  })
+
+  // Redirects go to the site URL or an allowed additional URL only (no open redirect).
+  const safeRedirect = (target: string | undefined) => {
+    const allowed = [ctx.config.auth.site_url, ...ctx.config.auth.additional_redirect_urls]
+    if (target && allowed.some((prefix) => target.startsWith(prefix))) return target
+    return ctx.config.auth.site_url
+  }
+
   app.post('/invite', async (c) => {
     await requireAdmin(c)
     const input = await body(c)

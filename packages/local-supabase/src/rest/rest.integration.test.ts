@@ -44,8 +44,12 @@ describe('rpc', () => {
     expect((await anon.rpc('add', { a: 2 })).data).toBe(12)
     expect((await anon.rpc('add', { a: 2, b: 3 })).data).toBe(5)
     expect((await anon.rpc('scores')).data).toEqual([1, 5])
-    expect((await anon.rpc('top_notes', { min_score: 2 })).data.map((n: { title: string }) => n.title)).toEqual(['public two'])
-    expect((await anon.rpc('echo', { payload: { nested: [1, 'x'] } })).data).toEqual({ nested: [1, 'x'] })
+    expect(
+      (await anon.rpc('top_notes', { min_score: 2 })).data.map((n: { title: string }) => n.title),
+    ).toEqual(['public two'])
+    expect((await anon.rpc('echo', { payload: { nested: [1, 'x'] } })).data).toEqual({
+      nested: [1, 'x'],
+    })
     const noop = await anon.rpc('noop')
     expect(noop).toMatchObject({ data: null, error: null, status: 204 })
     expect((await anon.rpc('add', { a: 1 }, { get: true })).data).toBe(11)
@@ -59,13 +63,28 @@ describe('rpc', () => {
   it('maps errors to PostgREST statuses and codes', async () => {
     const anon = stack.client()
     const missing = await anon.rpc('nope', { x: 1 })
-    expect(missing).toMatchObject({ status: 404, error: { code: 'PGRST202', message: 'Could not find the function public.nope(x) in the schema cache' } })
+    expect(missing).toMatchObject({
+      status: 404,
+      error: {
+        code: 'PGRST202',
+        message: 'Could not find the function public.nope(x) in the schema cache',
+      },
+    })
     const denied = await anon.rpc('whoami')
-    expect(denied).toMatchObject({ status: 401, error: { code: '42501', message: 'permission denied for function whoami' } })
+    expect(denied).toMatchObject({
+      status: 401,
+      error: { code: '42501', message: 'permission denied for function whoami' },
+    })
     const raised = await anon.rpc('fail', { msg: 'custom failure' })
-    expect(raised).toMatchObject({ status: 400, error: { code: 'P0001', message: 'custom failure' } })
+    expect(raised).toMatchObject({
+      status: 400,
+      error: { code: 'P0001', message: 'custom failure' },
+    })
     const detailed = await anon.rpc('fail_hint')
-    expect(detailed).toMatchObject({ status: 400, error: { code: '22023', message: 'nope', details: 'd', hint: 'h' } })
+    expect(detailed).toMatchObject({
+      status: 400,
+      error: { code: '22023', message: 'nope', details: 'd', hint: 'h' },
+    })
     const readOnly = await anon.rpc('write_in_stable', {}, { get: true })
     expect(readOnly).toMatchObject({ status: 405, error: { code: '25006' } })
     const badArg = await anon.rpc('add', { a: 'not a number' })
@@ -76,18 +95,34 @@ describe('rpc', () => {
 describe('tables', () => {
   it('selects columns with filters, order and range', async () => {
     const anon = stack.client()
-    const { data, error } = await anon.from('notes').select('title, score').gte('score', 1).order('score', { ascending: false })
+    const { data, error } = await anon
+      .from('notes')
+      .select('title, score')
+      .gte('score', 1)
+      .order('score', { ascending: false })
     expect(error).toBeNull()
     expect(data).toEqual([
       { title: 'public two', score: 5 },
       { title: 'public one', score: 1 },
     ])
-    expect((await anon.from('notes').select('title').in('score', [1, 3])).data).toEqual([{ title: 'public one' }])
-    expect((await anon.from('notes').select('title').ilike('title', '%TWO')).data).toEqual([{ title: 'public two' }])
-    expect((await anon.from('notes').select('title').or('score.eq.1,score.eq.5').order('score')).data).toHaveLength(2)
-    expect((await anon.from('notes').select('title').is('owner_id', null).neq('score', 1)).data).toEqual([{ title: 'public two' }])
-    expect((await anon.from('notes').select('title').contains('tags', ['b']).order('id')).data).toHaveLength(2)
-    expect((await anon.from('notes').select('title').order('id').range(1, 1)).data).toEqual([{ title: 'public two' }])
+    expect((await anon.from('notes').select('title').in('score', [1, 3])).data).toEqual([
+      { title: 'public one' },
+    ])
+    expect((await anon.from('notes').select('title').ilike('title', '%TWO')).data).toEqual([
+      { title: 'public two' },
+    ])
+    expect(
+      (await anon.from('notes').select('title').or('score.eq.1,score.eq.5').order('score')).data,
+    ).toHaveLength(2)
+    expect(
+      (await anon.from('notes').select('title').is('owner_id', null).neq('score', 1)).data,
+    ).toEqual([{ title: 'public two' }])
+    expect(
+      (await anon.from('notes').select('title').contains('tags', ['b']).order('id')).data,
+    ).toHaveLength(2)
+    expect((await anon.from('notes').select('title').order('id').range(1, 1)).data).toEqual([
+      { title: 'public two' },
+    ])
   })
 
   it('counts exactly and reports partial content', async () => {
@@ -98,30 +133,55 @@ describe('tables', () => {
   it('applies RLS per role', async () => {
     expect((await stack.client().from('notes').select('title')).data).toHaveLength(2)
     expect((await (await signedIn()).from('notes').select('title')).data).toHaveLength(3)
-    expect((await stack.client(stack.serviceRoleKey).from('notes').select('title')).data).toHaveLength(3)
+    expect(
+      (await stack.client(stack.serviceRoleKey).from('notes').select('title')).data,
+    ).toHaveLength(3)
   })
 
   it('single() on zero rows is 406 PGRST116', async () => {
     const result = await stack.client().from('notes').select('*').eq('title', 'none').single()
     expect(result).toMatchObject({
       status: 406,
-      error: { code: 'PGRST116', details: 'The result contains 0 rows', message: 'Cannot coerce the result to a single JSON object' },
+      error: {
+        code: 'PGRST116',
+        details: 'The result contains 0 rows',
+        message: 'Cannot coerce the result to a single JSON object',
+      },
     })
-    expect((await stack.client().from('notes').select('title').eq('score', 5).single()).data).toEqual({ title: 'public two' })
+    expect(
+      (await stack.client().from('notes').select('title').eq('score', 5).single()).data,
+    ).toEqual({ title: 'public two' })
   })
 
   it('inserts, updates and deletes with representations and RLS checks', async () => {
     const client = await signedIn()
-    const inserted = await client.from('notes').insert({ owner_id: adaId, title: 'new', score: 7 }).select('id, title').single()
+    const inserted = await client
+      .from('notes')
+      .insert({ owner_id: adaId, title: 'new', score: 7 })
+      .select('id, title')
+      .single()
     expect(inserted).toMatchObject({ status: 201, data: { title: 'new' } })
     const minimal = await client.from('notes').insert({ owner_id: adaId, title: 'quiet' })
     expect(minimal).toMatchObject({ status: 201, data: null, error: null })
     const forged = await client.from('notes').insert({ owner_id: null, title: 'forged' })
-    expect(forged).toMatchObject({ status: 403, error: { code: '42501', message: 'new row violates row-level security policy for table "notes"' } })
-    const updated = await client.from('notes').update({ score: 8 }).eq('id', inserted.data?.id).select('score')
+    expect(forged).toMatchObject({
+      status: 403,
+      error: {
+        code: '42501',
+        message: 'new row violates row-level security policy for table "notes"',
+      },
+    })
+    const updated = await client
+      .from('notes')
+      .update({ score: 8 })
+      .eq('id', inserted.data?.id)
+      .select('score')
     expect(updated.data).toEqual([{ score: 8 }])
     const noFilter = await client.from('notes').delete()
-    expect(noFilter).toMatchObject({ status: 400, error: { code: '21000', message: 'DELETE requires a WHERE clause' } })
+    expect(noFilter).toMatchObject({
+      status: 400,
+      error: { code: '21000', message: 'DELETE requires a WHERE clause' },
+    })
     const deleted = await client.from('notes').delete().eq('id', inserted.data?.id)
     expect(deleted.status).toBe(204)
     const anonInsert = await stack.client().from('notes').insert({ title: 'anon' })
@@ -130,14 +190,28 @@ describe('tables', () => {
 
   it('refuses unknown tables, columns and schemas with PostgREST codes', async () => {
     const anon = stack.client()
-    expect(await anon.from('nope').select('*')).toMatchObject({ status: 404, error: { code: 'PGRST205' } })
-    expect(await anon.from('notes').select('nope')).toMatchObject({ status: 400, error: { code: '42703' } })
-    expect(await anon.schema('core').from('organizations').select('*')).toMatchObject({ status: 406, error: { code: 'PGRST106' } })
+    expect(await anon.from('nope').select('*')).toMatchObject({
+      status: 404,
+      error: { code: 'PGRST205' },
+    })
+    expect(await anon.from('notes').select('nope')).toMatchObject({
+      status: 400,
+      error: { code: '42703' },
+    })
+    expect(await anon.schema('core').from('organizations').select('*')).toMatchObject({
+      status: 406,
+      error: { code: 'PGRST106' },
+    })
   })
 
   it('never lets a path, filter or body inject SQL', async () => {
     const anon = stack.client()
-    for (const evil of [`'; drop table public.notes; --`, `1); delete from public.notes; --`, 'x"y', 'ünïcödé ☃']) {
+    for (const evil of [
+      `'; drop table public.notes; --`,
+      `1); delete from public.notes; --`,
+      'x"y',
+      'ünïcödé ☃',
+    ]) {
       const filtered = await anon.from('notes').select('title').eq('title', evil)
       expect(filtered.data).toEqual([])
       const column = await anon.from('notes').select('title').eq(evil, 1)
@@ -145,7 +219,9 @@ describe('tables', () => {
       expect((await anon.from(evil).select('*')).status).toBe(404)
       expect((await anon.rpc('echo', { payload: evil })).data).toBe(evil)
     }
-    expect((await stack.client(stack.serviceRoleKey).from('notes').select('id')).data?.length).toBeGreaterThanOrEqual(3)
+    expect(
+      (await stack.client(stack.serviceRoleKey).from('notes').select('id')).data?.length,
+    ).toBeGreaterThanOrEqual(3)
   })
 
   it('answers malformed JSON with PGRST102 and keeps serving', async () => {

@@ -14,6 +14,7 @@ export type LaunchOptions = {
   /** Durability off, for throwaway stacks (e2e, benchmarks). */
   fast?: boolean
   databaseUrl?: string
+  configure?: Parameters<typeof startServices>[0]['configure']
 }
 
 export type LaunchedStack = { status: StackStatus; cluster: Cluster; close(): Promise<void> }
@@ -37,6 +38,7 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
       cluster,
       ports: options.ports,
       storageDir: options.storageDir,
+      configure: options.configure,
     })
     return {
       cluster,

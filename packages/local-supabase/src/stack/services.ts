@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { type Cluster, SUPERUSER } from '#src/db/cluster.ts'
-import { loadStackConfig } from '#src/gateway/config.ts'
+import { loadStackConfig, type StackConfig } from '#src/gateway/config.ts'
 import { startGateway } from '#src/gateway/server.ts'
 import { ANON_KEY, JWT_SECRET, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from '#src/keys.ts'
 import { startMailCatcher } from '#src/mail/catcher.ts'
@@ -13,13 +13,17 @@ export async function startServices(input: {
   cluster: Cluster
   ports: StackPorts
   storageDir: string
+  /** Adjusts supabase/config.toml's settings for this run (e2e points redirects at its pages). */
+  configure?: (config: StackConfig, urls: { mail: string }) => StackConfig
 }): Promise<{ status: Partial<StackStatus>; close(): Promise<void> }> {
   const mail = await startMailCatcher({ smtpPort: input.ports.smtp, httpPort: input.ports.mail })
   try {
     const gateway = await startGateway({
       databaseUrl: input.cluster.url(SUPERUSER, 'postgres'),
       port: input.ports.api,
-      config: await loadStackConfig(),
+      config: input.configure
+        ? input.configure(await loadStackConfig(), { mail: mail.url })
+        : await loadStackConfig(),
       storageDir: path.resolve(input.storageDir),
       mailer: smtpMailer({ host: '127.0.0.1', port: mail.smtpPort }),
     })
