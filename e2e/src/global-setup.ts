@@ -12,11 +12,21 @@ export default async function globalSetup() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tenantbase-e2e-'))
   await chmod(dir, 0o755)
   const stack = await launchStack({
-    ports: { api: await freePort(), db: await freePort(), mail: await freePort(), smtp: await freePort() },
+    ports: {
+      api: await freePort(),
+      db: await freePort(),
+      mail: await freePort(),
+      smtp: await freePort(),
+    },
     dataDir: path.join(dir, 'db'),
     storageDir: path.join(dir, 'storage'),
     persistent: false,
     fast: true,
+    // Email links land on the mail catcher's page, which stands in for the app here.
+    configure: (config, urls) => ({
+      ...config,
+      auth: { ...config.auth, site_url: `${urls.mail}/` },
+    }),
   })
   process.env.TENANTBASE_E2E_STATUS = JSON.stringify(stack.status)
   return async () => {

@@ -1,0 +1,21 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+
+/** URLs and keys of the stack the global setup started. */
+export function stackStatus(): {
+  api_url: string
+  mail_url: string
+  anon_key: string
+  service_role_key: string
+} {
+  const raw = process.env.TENANTBASE_E2E_STATUS
+  if (!raw) throw new Error('TENANTBASE_E2E_STATUS is not set: run the specs with `pnpm test:e2e`.')
+  return JSON.parse(raw)
+}
+
+export function client(key: string, accessToken?: string): SupabaseClient {
+  const { api_url } = stackStatus()
+  return createClient(api_url, key, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    global: accessToken ? { headers: { Authorization: `Bearer ${accessToken}` } } : {},
+  })
+}
