@@ -36,7 +36,13 @@ export function row(input: {
 }
 
 const fmt = (n: number | null) =>
-  n === null ? '' : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(3)
+  n === null
+    ? ''
+    : Math.abs(n) >= 100
+      ? n.toFixed(0)
+      : Math.abs(n) >= 10
+        ? n.toFixed(1)
+        : n.toFixed(3)
 
 export function formatTable(rows: BenchRow[]): string {
   const header = ['benchmark', 'value', 'unit', 'baseline', 'ratio', 'goal', 'met']
@@ -51,7 +57,11 @@ export function formatTable(rows: BenchRow[]): string {
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)))
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 || i === 2 || i === 5 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')
+    cells
+      .map((c, i) =>
+        i === 0 || i === 2 || i === 5 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
+      )
+      .join('  ')
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')
 }
 

@@ -1,0 +1,200 @@
+import { createReadStream } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { createClient } from '@supabase/supabase-js'
+import autocannon from 'autocannon'
+import type pg from 'pg'
+import { median, sample } from '#src/measure.ts'
+import { type BenchRow, row } from '#src/report.ts'
+
+/** The gateway's cost over a direct connection, its throughput, and storage streaming. */
+export async function stackBench(
+  status: { api_url: string; anon_key: string; service_role_key: string },
+  authenticator: pg.Pool,
+  log: (s: string) => void,
+): Promise<BenchRow[]> {
+  const anon = createClient(status.api_url, status.anon_key, { auth: { persistSession: false } })
+  const viaGateway = median(
+    await sample(async () => await anon.rpc('list_subscription_products'), {
+      runs: 300,
+      warmup: 30,
+    }),
+  )
+  const direct = median(
+    await sample(
+      async () => {
+        const client = await authenticator.connect()
+        try {
+          await client.query('begin read only')
+          await client.query(
+            `select set_config('role', 'anon', true), set_config('request.jwt.claims', '{"role":"anon"}', true)`,
+          )
+          await client.query(
+            "select coalesce(json_agg(t), '[]') from public.list_subscription_products() t",
+          )
+          await client.query('commit')
+        } finally {
+          client.release()
+        }
+      },
+      { runs: 300, warmup: 30 },
+    ),
+  )
+  const rows: BenchRow[] = [
+    row({
+      name: 'supabase.rpc() through the gateway vs direct connection',
+      value: viaGateway,
+      unit: 'ms',
+      baseline: direct,
+    }),
+  ]
+  for (const connections of [1, 8, 32]) {
+    log(`load: ${connections} concurrent clients`)
+    const result = await autocannon({
+      url: `${status.api_url}/rest/v1/rpc/list_subscription_products`,
+      method: 'POST',
+      headers: {
+        apikey: status.anon_key,
+        authorization: `Bearer ${status.anon_key}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+      connections,
+      duration: 3,
+    })
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`load test saw ${result.non2xx} non-2xx and ${result.errors} errors`)
+    rows.push(
+      row({
+        name: `RPC requests/s, ${connections} concurrent client(s)`,
+        value: result.requests.average,
+        unit: 'req/s',
+      }),
+    )
+  }
+
+  const service = createClient(status.api_url, status.service_role_key, {
+    auth: { persistSession: false },
+  })
+  await service.storage.createBucket('bench', { public: false })
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tenantbase-bench-'))
+  try {
+    for (const mb of [1, 20]) {
+      const bytes = Buffer.alloc(mb * 1024 * 1024, 1)
+      const file = path.join(dir, `${mb}mb.bin`)
+      await writeFile(file, bytes)
+      const upload = median(
+        await sample(
+          (i) =>
+            service.storage
+              .from('bench')
+              .upload(`f-${mb}-${i}.bin`, bytes, {
+                contentType: 'application/octet-stream',
+                upsert: true,
+              }),
+          { runs: 5, warmup: 1 },
+        ),
+      )
+      const download = median(
+        await sample(
+          () =>
+            service.storage
+              .from('bench')
+              .download(`f-${mb}-0.bin`)
+              .then((r) => r.data?.arrayBuffer()),
+          { runs: 5, warmup: 1 },
+        ),
+      )
+      const disk = median(await sample(() => readFile(file), { runs: 5, warmup: 1 }))
+      rows.push(
+        row({
+          name: `Storage upload ${mb} MB (supabase-js) vs disk read`,
+          value: upload,
+          unit: 'ms',
+          baseline: disk,
+        }),
+      )
+      rows.push(
+        row({
+          name: `Storage download ${mb} MB (supabase-js) vs disk read`,
+          value: download,
+          unit: 'ms',
+          baseline: disk,
+        }),
+      )
+    }
+    // Streaming keeps the peak bounded by garbage collection, not by the file: twice the file,
+    // about the same peak. A design that buffered whole files would double it.
+    const peaks: number[] = []
+    for (const mb of [20, 40]) {
+      const file = path.join(dir, `stream-${mb}.bin`)
+      await writeFile(file, Buffer.alloc(mb * 1024 * 1024, 2))
+      // The lower of two runs: garbage collection timing makes single peaks noisy.
+      peaks.push(
+        Math.min(
+          await streamingPeak(status, file, `stream-${mb}.bin`),
+          await streamingPeak(status, file, `stream-${mb}.bin`),
+        ),
+      )
+    }
+    rows.push(
+      row({ name: 'Memory peak streaming 20 MB up and down', value: peaks[0] ?? 0, unit: 'MB' }),
+    )
+    rows.push(
+      row({
+        name: 'Memory peak streaming 40 MB vs 20 MB',
+        value: peaks[1] ?? 0,
+        unit: 'MB',
+        baseline: peaks[0],
+        maxRatio: 1.3,
+      }),
+    )
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  return rows
+}
+
+/**
+ * Streams a file up and down through the storage endpoints supabase-js uses, with the client
+ * side streaming too, and reports the peak growth of this process's heap + buffers (the gateway
+ * runs in this process): well below the file size means nothing buffers whole files.
+ */
+async function streamingPeak(
+  status: { api_url: string; service_role_key: string },
+  file: string,
+  name: string,
+) {
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+  const used = () => {
+    const m = process.memoryUsage()
+    return m.heapUsed + m.arrayBuffers
+  }
+  const baseline = used()
+  let peak = baseline
+  const timer = setInterval(() => {
+    peak = Math.max(peak, used())
+  }, 2)
+  const headers = {
+    authorization: `Bearer ${status.service_role_key}`,
+    apikey: status.service_role_key,
+  }
+  try {
+    const up = await fetch(`${status.api_url}/storage/v1/object/bench/${name}`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/octet-stream', 'x-upsert': 'true' },
+      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit)
+    if (!up.ok) throw new Error(`streaming upload failed: ${up.status} ${await up.text()}`)
+    const down = await fetch(`${status.api_url}/storage/v1/object/bench/${name}`, { headers })
+    const reader = down.body?.getReader()
+    while (reader && !(await reader.read()).done) {}
+  } finally {
+    clearInterval(timer)
+  }
+  return (peak - baseline) / 1024 / 1024
+}
