@@ -36,6 +36,10 @@ async function main() {
   const rows: BenchRow[] = []
   try {
     rows.push(...(await rlsListBench(owner, authenticator, log)))
+    if (process.env.TENANTBASE_BENCH_ONLY === 'rls') {
+      console.log(formatTable(rows))
+      return
+    }
     rows.push(...(await graphBench(owner, authAdmin, owner, log)))
     const status = stack.status as { api_url: string; anon_key: string; service_role_key: string }
     rows.push(...(await stackBench(status, authenticator, log)))

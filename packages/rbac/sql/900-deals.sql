@@ -1,6 +1,10 @@
--- app.deals: the sample record type. Its policies are the access engine over sets computed
--- once per statement (InitPlans), so a page of deals costs array lookups per row, whatever the
--- depth of the role graph or the number of the caller's organizations.
+-- app.deals: the sample record type. Its policies are the access engine over the caller's sets,
+-- each computed once per statement (an InitPlan, or a hashed SubPlan built once), so a page of
+-- deals costs a hash or array lookup per row, whatever the depth of the role graph or the
+-- number of the caller's organizations. The role and permission sets are hashed subplans on
+-- purpose: PostgreSQL cannot estimate `= any (<array from an InitPlan>)` and guesses so few rows
+-- that it sorts a whole organization instead of walking the (organization_id, created_at) index
+-- for a page; a subplan keeps its estimate neutral (see docs/benchmarks.md).
 
 create table app.deals (
   id uuid primary key default gen_random_uuid(),
@@ -39,11 +43,13 @@ grant all on app.deals to service_role;
 create policy deals_select on app.deals for select to authenticated
   using (
     not is_deleted
-    and organization_id = any ((select core.my_organization_ids())::uuid[])
     and (
-      owner_id = (select core.get_current_user_id())
-      or (visibility = 'controlled' and owner_role_id = any ((select rbac.my_subordinate_role_ids())::uuid[]))
-      or (visibility = 'public' and organization_id = any ((select rbac.my_organizations_with('deals.read'))::uuid[]))
+      (owner_id = (select core.get_current_user_id())
+        and organization_id = any ((select core.my_organization_ids())::uuid[]))
+      or (visibility = 'controlled'
+        and owner_role_id in (select unnest(rbac.my_subordinate_role_ids())))
+      or (visibility = 'public'
+        and organization_id in (select unnest(rbac.my_organizations_with('deals.read'))))
     )
   );
 
@@ -58,13 +64,12 @@ create policy deals_insert on app.deals for insert to authenticated
 -- guard trigger tells the two apart.
 create policy deals_update on app.deals for update to authenticated
   using (
-    organization_id = any ((select core.my_organization_ids())::uuid[])
-    and (
-      owner_id = (select core.get_current_user_id())
-      or (visibility = 'controlled' and owner_role_id = any ((select rbac.my_subordinate_role_ids())::uuid[]))
-      or (visibility = 'public' and organization_id = any ((select rbac.my_organizations_with('deals.update'))::uuid[]))
-      or (visibility = 'public' and organization_id = any ((select rbac.my_organizations_with('deals.delete'))::uuid[]))
-    )
+    (owner_id = (select core.get_current_user_id())
+      and organization_id = any ((select core.my_organization_ids())::uuid[]))
+    or (visibility = 'controlled'
+      and owner_role_id in (select unnest(rbac.my_subordinate_role_ids())))
+    or (visibility = 'public'
+      and organization_id in (select unnest(rbac.my_organizations_with('deals.update') || rbac.my_organizations_with('deals.delete'))))
   )
   with check (organization_id = any ((select core.my_organization_ids())::uuid[]));
 

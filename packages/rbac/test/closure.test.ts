@@ -52,39 +52,40 @@ describe('role closure', () => {
           for (let i = 1; i < size; i++) {
             const parent = roles[Math.floor(i / 2)] ?? tenant.rootRoleId
             const [role] = await db.tx(async (q) => {
-              const [r] = await q('insert into core.roles (organization_id, name) values ($1, $2) returning id', [
-                tenant.orgId,
-                `r${i}`,
-              ])
-              await q('insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)', [
-                tenant.orgId,
-                parent,
-                r?.id,
-              ])
+              const [r] = await q(
+                'insert into core.roles (organization_id, name) values ($1, $2) returning id',
+                [tenant.orgId, `r${i}`],
+              )
+              await q(
+                'insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)',
+                [tenant.orgId, parent, r?.id],
+              )
               return [r]
             })
             roles.push(role?.id)
           }
           for (const op of ops) {
-            const live = (await db.query('select id from core.roles where organization_id = $1', [tenant.orgId])).map(
-              (r) => r.id as string,
-            )
+            const live = (
+              await db.query('select id from core.roles where organization_id = $1', [tenant.orgId])
+            ).map((r) => r.id as string)
             const a = live[op.a % live.length] as string
             const b = live[op.b % live.length] as string
             if (op.kind === 'add') {
               await db
-                .query('insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)', [
-                  tenant.orgId,
-                  a,
-                  b,
-                ])
+                .query(
+                  'insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)',
+                  [tenant.orgId, a, b],
+                )
                 .catch((error: { code?: string }) => {
                   // Cycles, self loops, duplicates and a parent for the root are refused.
                   expect(['P0001', '23505', '23514']).toContain(error.code)
                 })
             } else if (op.kind === 'remove') {
               await db
-                .query('delete from rbac.role_edges where parent_role_id = $1 and child_role_id = $2', [a, b])
+                .query(
+                  'delete from rbac.role_edges where parent_role_id = $1 and child_role_id = $2',
+                  [a, b],
+                )
                 .catch((error: { code?: string }) => expect(error.code).toBe('P0001'))
             } else if (b !== tenant.rootRoleId) {
               await db
@@ -116,7 +117,12 @@ describe('role closure', () => {
     const d = await createRole(db, t, 'd', b)
     await db.as(t.owner).query('select public.add_role_parent($1, $2)', [d, c])
     const above = async () =>
-      (await db.query('select ancestor_role_id as id from rbac.role_closure where descendant_role_id = $1', [d]))
+      (
+        await db.query(
+          'select ancestor_role_id as id from rbac.role_closure where descendant_role_id = $1',
+          [d],
+        )
+      )
         .map((r) => r.id)
         .sort()
     expect(await above()).toEqual([t.rootRoleId, a, b, c, d].sort())
@@ -135,16 +141,18 @@ describe('role closure', () => {
     }
     await expect(
       db.as(t.owner).query('select public.add_role_parent($1, $2)', [chain[0], chain[29]]),
-    ).rejects.toMatchObject({ code: 'P0001', message: 'This edge would create a cycle in the role hierarchy' })
+    ).rejects.toMatchObject({
+      code: 'P0001',
+      message: 'This edge would create a cycle in the role hierarchy',
+    })
     await expect(
       db.as(t.owner).query('select public.add_role_parent($1, $2)', [t.rootRoleId, chain[3]]),
     ).rejects.toMatchObject({ code: '42501', message: 'You can only manage roles below your own' })
     await expect(
-      db.query('insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)', [
-        t.orgId,
-        chain[5],
-        t.rootRoleId,
-      ]),
+      db.query(
+        'insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)',
+        [t.orgId, chain[5], t.rootRoleId],
+      ),
     ).rejects.toMatchObject({ code: 'P0001', message: 'The root role cannot have a parent' })
   })
 
@@ -158,15 +166,19 @@ describe('role closure', () => {
       await Promise.all(clients.map((c) => c.query('begin')))
       const insert = (c: pg.Client, parent: string, child: string) =>
         c
-          .query('insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)', [
-            t.orgId,
-            parent,
-            child,
-          ])
+          .query(
+            'insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)',
+            [t.orgId, parent, child],
+          )
           .then(() => c.query('commit'))
-      const results = await Promise.allSettled([insert(clients[0] as pg.Client, x, y), insert(clients[1] as pg.Client, y, x)])
+      const results = await Promise.allSettled([
+        insert(clients[0] as pg.Client, x, y),
+        insert(clients[1] as pg.Client, y, x),
+      ])
       expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
-      expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+      expect(
+        (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason,
+      ).toMatchObject({
         code: 'P0001',
         message: 'This edge would create a cycle in the role hierarchy',
       })
@@ -181,11 +193,10 @@ describe('role closure', () => {
     const two: Tenant = await createTenant(db, 'Two')
     const r2 = await createRole(db, two, 'theirs', two.rootRoleId)
     await expect(
-      db.query('insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)', [
-        one.orgId,
-        one.rootRoleId,
-        r2,
-      ]),
+      db.query(
+        'insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values ($1, $2, $3)',
+        [one.orgId, one.rootRoleId, r2],
+      ),
     ).rejects.toMatchObject({ code: '23503' })
     await expect(
       db.as(one.owner).query('select public.add_role_parent($1, $2)', [r2, one.rootRoleId]),

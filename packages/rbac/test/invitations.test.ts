@@ -14,16 +14,20 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
   afterAll(() => db.close())
 
   const invite = (email: string, orgId = t.orgId, roleId = member) =>
-    db.as(t.owner).query<{ id: string; token: string; email: string }>(
-      'select * from public.create_invitation($1, $2, $3)',
-      [email, orgId, roleId],
-    )
+    db
+      .as(t.owner)
+      .query<{ id: string; token: string; email: string }>(
+        'select * from public.create_invitation($1, $2, $3)',
+        [email, orgId, roleId],
+      )
 
   it('returns the token once and stores only its hash', async () => {
     const [inv] = await invite('Hash@Example.com')
     expect(inv?.email).toBe('hash@example.com')
     expect(inv?.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    const [stored] = await db.query('select token_hash from core.invitations where id = $1', [inv?.id])
+    const [stored] = await db.query('select token_hash from core.invitations where id = $1', [
+      inv?.id,
+    ])
     expect(stored?.token_hash).toMatch(/^[0-9a-f]{64}$/)
     expect(stored?.token_hash).not.toContain(inv?.token)
   })
@@ -31,29 +35,51 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
   it('shows anon what the sign-up page needs, by token only', async () => {
     const [inv] = await invite('details@example.com')
     expect(
-      await db.as('anon').query('select email, organization_name, role_name, status from public.get_invitation_details($1)', [inv?.token]),
-    ).toEqual([{ email: 'details@example.com', organization_name: 'Invites', role_name: 'member', status: 'pending' }])
+      await db
+        .as('anon')
+        .query(
+          'select email, organization_name, role_name, status from public.get_invitation_details($1)',
+          [inv?.token],
+        ),
+    ).toEqual([
+      {
+        email: 'details@example.com',
+        organization_name: 'Invites',
+        role_name: 'member',
+        status: 'pending',
+      },
+    ])
     await expect(
       db.as('anon').query('select * from public.get_invitation_details($1)', ['A'.repeat(43)]),
     ).rejects.toMatchObject({ code: 'P0002', message: 'Invitation not found' })
-    await expect(db.as('anon').query('select * from public.get_invitation_details($1)', ['short'])).rejects.toMatchObject({
+    await expect(
+      db.as('anon').query('select * from public.get_invitation_details($1)', ['short']),
+    ).rejects.toMatchObject({
       code: '22023',
       message: 'Invalid invitation token',
     })
-    await expect(db.as('anon').query('select * from core.invitations')).rejects.toMatchObject({ code: '42501' })
+    await expect(db.as('anon').query('select * from core.invitations')).rejects.toMatchObject({
+      code: '42501',
+    })
   })
 
   it('is single use and checks the account email, not just knowledge of it', async () => {
     const [inv] = await invite('single@example.com')
     const wrong = await db.createUser({ email: 'someone-else@example.com' })
-    await expect(db.as(wrong).query('select * from public.accept_invitation($1)', [inv?.token])).rejects.toMatchObject({
+    await expect(
+      db.as(wrong).query('select * from public.accept_invitation($1)', [inv?.token]),
+    ).rejects.toMatchObject({
       code: '42501',
       message: 'This invitation was sent to another email address',
     })
     const right = await db.createUser({ email: 'single@example.com' })
-    const [accepted] = await db.as(right).query('select organization_id, role_id from public.accept_invitation($1)', [inv?.token])
+    const [accepted] = await db
+      .as(right)
+      .query('select organization_id, role_id from public.accept_invitation($1)', [inv?.token])
     expect(accepted).toEqual({ organization_id: t.orgId, role_id: member })
-    await expect(db.as(right).query('select * from public.accept_invitation($1)', [inv?.token])).rejects.toMatchObject({
+    await expect(
+      db.as(right).query('select * from public.accept_invitation($1)', [inv?.token]),
+    ).rejects.toMatchObject({
       code: 'P0001',
       message: 'This invitation is accepted',
     })
@@ -61,15 +87,24 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
 
   it('expires after 7 days and can be resent with a new token', async () => {
     const [inv] = await invite('late@example.com')
-    await db.query(`update core.invitations set expires_at = now() - interval '1 minute' where id = $1`, [inv?.id])
+    await db.query(
+      `update core.invitations set expires_at = now() - interval '1 minute' where id = $1`,
+      [inv?.id],
+    )
     const late = await db.createUser({ email: 'late@example.com' })
-    await expect(db.as(late).query('select * from public.accept_invitation($1)', [inv?.token])).rejects.toMatchObject({
+    await expect(
+      db.as(late).query('select * from public.accept_invitation($1)', [inv?.token]),
+    ).rejects.toMatchObject({
       code: 'P0001',
       message: 'This invitation is expired',
     })
-    const [again] = await db.as(t.owner).query('select token, expires_at from public.resend_invitation($1)', [inv?.id])
+    const [again] = await db
+      .as(t.owner)
+      .query('select token, expires_at from public.resend_invitation($1)', [inv?.id])
     expect(again?.token).not.toBe(inv?.token)
-    await expect(db.as(late).query('select * from public.accept_invitation($1)', [inv?.token])).rejects.toMatchObject({
+    await expect(
+      db.as(late).query('select * from public.accept_invitation($1)', [inv?.token]),
+    ).rejects.toMatchObject({
       code: 'P0002',
     })
     await db.as(late).query('select * from public.accept_invitation($1)', [again?.token])
@@ -84,7 +119,11 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     const other = await createTenant(db, 'Other')
     const [inv] = await db
       .as(other.owner)
-      .query('select email from public.create_invitation($1, $2, $3)', ['twice@example.com', other.orgId, await createRole(db, other, 'm', other.rootRoleId)])
+      .query('select email from public.create_invitation($1, $2, $3)', [
+        'twice@example.com',
+        other.orgId,
+        await createRole(db, other, 'm', other.rootRoleId),
+      ])
     expect(inv?.email).toBe('twice@example.com')
   })
 
@@ -92,7 +131,9 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     const [inv] = await invite('cancel@example.com')
     await db.as(t.owner).query('select public.cancel_invitation($1)', [inv?.id])
     const user = await db.createUser({ email: 'cancel@example.com' })
-    await expect(db.as(user).query('select * from public.accept_invitation($1)', [inv?.token])).rejects.toMatchObject({
+    await expect(
+      db.as(user).query('select * from public.accept_invitation($1)', [inv?.token]),
+    ).rejects.toMatchObject({
       code: 'P0001',
       message: 'This invitation is revoked',
     })
@@ -102,16 +143,28 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     const existing = await db.createUser({ email: 'existing@example.com' })
     const [inv] = await db
       .as(t.owner)
-      .query('select * from public.invite_user_to_organization($1, $2)', ['existing@example.com', member])
+      .query('select * from public.invite_user_to_organization($1, $2)', [
+        'existing@example.com',
+        member,
+      ])
     expect(inv?.email).toBe('existing@example.com')
-    expect(await db.query('select count(*)::int as n from core.memberships where user_id = $1', [existing.id])).toEqual([{ n: 0 }])
+    expect(
+      await db.query('select count(*)::int as n from core.memberships where user_id = $1', [
+        existing.id,
+      ]),
+    ).toEqual([{ n: 0 }])
   })
 
   it('lists invitations for inviters only', async () => {
-    const rows = await db.as(t.owner).query('select email, status from public.list_invitations($1, $2)', [t.orgId, 'revoked'])
+    const rows = await db
+      .as(t.owner)
+      .query('select email, status from public.list_invitations($1, $2)', [t.orgId, 'revoked'])
     expect(rows).toEqual([{ email: 'cancel@example.com', status: 'revoked' }])
     await expect(
       db.as(t.owner).query('select * from public.list_invitations($1, $2)', [t.orgId, 'bogus']),
-    ).rejects.toMatchObject({ code: '22023', message: 'Invalid status bogus: use pending, accepted, revoked or expired' })
+    ).rejects.toMatchObject({
+      code: '22023',
+      message: 'Invalid status bogus: use pending, accepted, revoked or expired',
+    })
   })
 })

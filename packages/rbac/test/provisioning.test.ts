@@ -13,7 +13,11 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
   it('creates the organization, its meta and platform rows, the root role and an invitation', async () => {
     const [row] = await db
       .as('service_role')
-      .query('select public.provision_tenant($1, $2, $3) as t', ['Globex', 'globex', 'Admin@Globex.com'])
+      .query('select public.provision_tenant($1, $2, $3) as t', [
+        'Globex',
+        'globex',
+        'Admin@Globex.com',
+      ])
     const t = row?.t
     expect(Object.keys(t).sort()).toEqual([
       'expires_at',
@@ -33,11 +37,22 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
         [t.organization_id, t.invitation_token],
       ),
     ).toEqual([
-      { slug: 'globex', name: 'Owner', is_root: true, email: 'admin@globex.com', status: 'pending', hashed: true, meta: 1, platform: 1 },
+      {
+        slug: 'globex',
+        name: 'Owner',
+        is_root: true,
+        email: 'admin@globex.com',
+        status: 'pending',
+        hashed: true,
+        meta: 1,
+        platform: 1,
+      },
     ])
     // The plaintext token is stored nowhere.
     expect(
-      await db.query('select count(*)::int as n from core.invitations where token_hash = $1', [t.invitation_token]),
+      await db.query('select count(*)::int as n from core.invitations where token_hash = $1', [
+        t.invitation_token,
+      ]),
     ).toEqual([{ n: 0 }])
   })
 
@@ -45,32 +60,51 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
     const tenant = await createTenant(db, 'Initech')
     for (const actor of ['anon', tenant.owner] as const) {
       await expect(
-        db.as(actor).query(`select public.provision_tenant('X', 'x-${actor === 'anon' ? 'a' : 'u'}', 'x@example.com')`),
+        db
+          .as(actor)
+          .query(
+            `select public.provision_tenant('X', 'x-${actor === 'anon' ? 'a' : 'u'}', 'x@example.com')`,
+          ),
       ).rejects.toMatchObject(
         actor === 'anon'
           ? { code: '42501', message: 'permission denied for function provision_tenant' }
-          : { code: '42501', message: 'Only the service role or a platform admin can provision tenants' },
+          : {
+              code: '42501',
+              message: 'Only the service role or a platform admin can provision tenants',
+            },
       )
     }
   })
 
   it('refuses a duplicate slug, whatever its case, and creates nothing', async () => {
-    await db.as('service_role').query(`select public.provision_tenant('One', 'dup-slug', 'a@example.com')`)
+    await db
+      .as('service_role')
+      .query(`select public.provision_tenant('One', 'dup-slug', 'a@example.com')`)
     const before = await db.query('select count(*)::int as n from core.roles')
     await expect(
-      db.as('service_role').query(`select public.provision_tenant('Two', 'DUP-slug', 'b@example.com')`),
-    ).rejects.toMatchObject({ code: '23505', message: 'An organization with the slug "dup-slug" already exists' })
+      db
+        .as('service_role')
+        .query(`select public.provision_tenant('Two', 'DUP-slug', 'b@example.com')`),
+    ).rejects.toMatchObject({
+      code: '23505',
+      message: 'An organization with the slug "dup-slug" already exists',
+    })
     expect(await db.query('select count(*)::int as n from core.roles')).toEqual(before)
   })
 
   it('lets exactly one of two concurrent calls with the same slug win', async () => {
-    const clients = [new pg.Client(db.urlFor('authenticator')), new pg.Client(db.urlFor('authenticator'))]
+    const clients = [
+      new pg.Client(db.urlFor('authenticator')),
+      new pg.Client(db.urlFor('authenticator')),
+    ]
     await Promise.all(clients.map((c) => c.connect()))
     try {
       await Promise.all(clients.map((c) => c.query('begin; set local role service_role')))
       const results = await Promise.allSettled(
         clients.map((c, i) =>
-          c.query(`select public.provision_tenant('Race', 'race-slug', 'r${i}@example.com')`).then(() => c.query('commit')),
+          c
+            .query(`select public.provision_tenant('Race', 'race-slug', 'r${i}@example.com')`)
+            .then(() => c.query('commit')),
         ),
       )
       expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
@@ -79,13 +113,20 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
     } finally {
       await Promise.all(clients.map((c) => c.end()))
     }
-    expect(await db.query(`select count(*)::int as n from core.organizations where slug = 'race-slug'`)).toEqual([{ n: 1 }])
+    expect(
+      await db.query(`select count(*)::int as n from core.organizations where slug = 'race-slug'`),
+    ).toEqual([{ n: 1 }])
   })
 
   it('rejects malformed slugs and emails with 22023', async () => {
     await expect(
-      db.as('service_role').query(`select public.provision_tenant('X', 'Not a slug!', 'x@example.com')`),
-    ).rejects.toMatchObject({ code: '22023', message: 'Invalid slug: use lower-case letters, digits and dashes' })
+      db
+        .as('service_role')
+        .query(`select public.provision_tenant('X', 'Not a slug!', 'x@example.com')`),
+    ).rejects.toMatchObject({
+      code: '22023',
+      message: 'Invalid slug: use lower-case letters, digits and dashes',
+    })
     await expect(
       db.as('service_role').query(`select public.provision_tenant('X', 'fine', 'nope')`),
     ).rejects.toMatchObject({ code: '22023', message: 'Invalid admin email' })
@@ -94,12 +135,18 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
   it('makes the invited admin the owner on acceptance', async () => {
     const tenant = await createTenant(db, 'Umbrella')
     expect(
-      await db.as(tenant.owner).query('select role_id, is_root, permissions from public.get_my_access($1)', [tenant.orgId]),
+      await db
+        .as(tenant.owner)
+        .query('select role_id, is_root, permissions from public.get_my_access($1)', [
+          tenant.orgId,
+        ]),
     ).toEqual([
       {
         role_id: tenant.rootRoleId,
         is_root: true,
-        permissions: (await db.query('select code from rbac.permissions order by code')).map((r) => r.code),
+        permissions: (await db.query('select code from rbac.permissions order by code')).map(
+          (r) => r.code,
+        ),
       },
     ])
   })

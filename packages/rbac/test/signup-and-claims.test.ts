@@ -30,7 +30,13 @@ describe('invite-only sign-up', () => {
   })
 
   it('admits a user with a valid token for their email, creating membership and profile in the same transaction', async () => {
-    const [inv] = await db.as(t.owner).query('select token from public.create_invitation($1, $2, $3)', ['New@Example.com', t.orgId, member])
+    const [inv] = await db
+      .as(t.owner)
+      .query('select token from public.create_invitation($1, $2, $3)', [
+        'New@Example.com',
+        t.orgId,
+        member,
+      ])
     const [user] = await signUp('new@example.com', { invitation_token: inv?.token })
     expect(
       await db.query(
@@ -39,26 +45,48 @@ describe('invite-only sign-up', () => {
          join core.invitations i on i.accepted_by = m.user_id where m.user_id = $1`,
         [user?.id],
       ),
-    ).toEqual([{ role_id: member, email: 'new@example.com', active_organization_id: t.orgId, status: 'accepted', accepted_by: user?.id }])
+    ).toEqual([
+      {
+        role_id: member,
+        email: 'new@example.com',
+        active_organization_id: t.orgId,
+        status: 'accepted',
+        accepted_by: user?.id,
+      },
+    ])
   })
 
   it('refuses a token issued for another email, and a used token', async () => {
-    const [inv] = await db.as(t.owner).query('select token from public.create_invitation($1, $2, $3)', ['owner-of-token@example.com', t.orgId, member])
-    await expect(signUp('thief@example.com', { invitation_token: inv?.token })).rejects.toMatchObject({
+    const [inv] = await db
+      .as(t.owner)
+      .query('select token from public.create_invitation($1, $2, $3)', [
+        'owner-of-token@example.com',
+        t.orgId,
+        member,
+      ])
+    await expect(
+      signUp('thief@example.com', { invitation_token: inv?.token }),
+    ).rejects.toMatchObject({
       code: '42501',
       message: 'This invitation was sent to another email address',
     })
     await signUp('owner-of-token@example.com', { invitation_token: inv?.token })
-    await expect(signUp('second@example.com', { invitation_token: inv?.token })).rejects.toMatchObject({
+    await expect(
+      signUp('second@example.com', { invitation_token: inv?.token }),
+    ).rejects.toMatchObject({
       code: 'P0001',
       message: 'This invitation is accepted',
     })
   })
 
   it('admits users without invitation when the platform allows self-service sign-up', async () => {
-    await db.query(`update platform.platform_settings set value = 'true' where key = 'allow_self_service_signup'`)
+    await db.query(
+      `update platform.platform_settings set value = 'true' where key = 'allow_self_service_signup'`,
+    )
     await signUp('self@example.com', {})
-    await db.query(`update platform.platform_settings set value = 'false' where key = 'allow_self_service_signup'`)
+    await db.query(
+      `update platform.platform_settings set value = 'false' where key = 'allow_self_service_signup'`,
+    )
   })
 })
 
@@ -71,7 +99,12 @@ describe('claims hook', () => {
 
   it('adds tenant, role, subordinates, permissions and authz_version, keeping standard claims', async () => {
     const user = await addMember(db, t, member, 'claims')
-    const [row] = await hook(user.id, { sub: user.id, role: 'authenticated', aud: 'authenticated', email: user.email })
+    const [row] = await hook(user.id, {
+      sub: user.id,
+      role: 'authenticated',
+      aud: 'authenticated',
+      email: user.email,
+    })
     expect(row?.r.claims).toMatchObject({
       sub: user.id,
       role: 'authenticated',
@@ -87,29 +120,45 @@ describe('claims hook', () => {
 
   it('gives a user without membership the standard claims only, and drops forged ones', async () => {
     const loner = await db.createUser({ email: 'loner@example.com' })
-    const [row] = await hook(loner.id, { sub: loner.id, role: 'authenticated', tenant_id: t.orgId, permissions: ['x.y'] })
+    const [row] = await hook(loner.id, {
+      sub: loner.id,
+      role: 'authenticated',
+      tenant_id: t.orgId,
+      permissions: ['x.y'],
+    })
     expect(row?.r.claims).toEqual({ sub: loner.id, role: 'authenticated' })
   })
 
   it('follows the active organization and bumps authz_version on every access change', async () => {
     const user = await addMember(db, t, member, 'switcher')
     const other = await createTenant(db, 'Second')
-    const [inv] = await db.as(other.owner).query('select token from public.create_invitation($1, $2, $3)', [
-      user.email,
-      other.orgId,
-      await createRole(db, other, 'guest', other.rootRoleId),
-    ])
+    const [inv] = await db
+      .as(other.owner)
+      .query('select token from public.create_invitation($1, $2, $3)', [
+        user.email,
+        other.orgId,
+        await createRole(db, other, 'guest', other.rootRoleId),
+      ])
     await db.as(user).query('select * from public.accept_invitation($1)', [inv?.token])
-    const version = async () => (await db.as(user).query('select public.get_authz_version() as v'))[0]?.v
+    const version = async () =>
+      (await db.as(user).query('select public.get_authz_version() as v'))[0]?.v
     const before = Number(await version())
     await db.as(user).query('select public.set_active_organization($1)', [other.orgId])
     const [row] = await hook(user.id)
     expect(row?.r.claims.tenant_id).toBe(other.orgId)
     expect(Number(await version())).toBeGreaterThan(before)
     const mid = Number(await version())
-    await db.as(t.owner).query('select public.set_role_permissions($1, $2)', [member, ['deals.read']])
+    await db
+      .as(t.owner)
+      .query('select public.set_role_permissions($1, $2)', [member, ['deals.read']])
     expect(Number(await version())).toBeGreaterThan(mid)
-    await expect(db.as(user).query('select public.set_active_organization($1)', [(await createTenant(db, 'Nope')).orgId])).rejects.toMatchObject({
+    await expect(
+      db
+        .as(user)
+        .query('select public.set_active_organization($1)', [
+          (await createTenant(db, 'Nope')).orgId,
+        ]),
+    ).rejects.toMatchObject({
       code: '42501',
       message: 'You are not a member of this organization',
     })
@@ -118,8 +167,15 @@ describe('claims hook', () => {
   it('can be executed by supabase_auth_admin only', async () => {
     for (const actor of ['anon', 'service_role', t.owner] as const) {
       await expect(
-        db.as(actor).query(`select public.custom_access_token_hook('{"user_id":"${t.owner.id}","claims":{}}')`),
-      ).rejects.toMatchObject({ code: '42501', message: 'permission denied for function custom_access_token_hook' })
+        db
+          .as(actor)
+          .query(
+            `select public.custom_access_token_hook('{"user_id":"${t.owner.id}","claims":{}}')`,
+          ),
+      ).rejects.toMatchObject({
+        code: '42501',
+        message: 'permission denied for function custom_access_token_hook',
+      })
     }
   })
 })

@@ -120,6 +120,15 @@ export async function rlsListBench(
       ),
     )
 
+  if (process.env.TENANTBASE_BENCH_EXPLAIN) {
+    for (const [who, sql] of [
+      [member, `explain (analyze, buffers) ${listSql}`],
+      [null, `explain (analyze, buffers) ${(await handWritten(member)).list}`],
+    ] as const) {
+      const plan = await asUser(authenticator, who, sql, [target.orgId, 500])
+      log(plan.map((r) => r['QUERY PLAN']).join('\n'))
+    }
+  }
   const manual = await handWritten(member)
   const rlsPage = await measure(member, listSql)
   const manualPage = await measure(null, manual.list)
