@@ -1,4 +1,6 @@
+import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { JWT_SECRET } from '#src/keys.ts'
 import { createTestStack, type TestStack } from '#src/testing/index.ts'
 
 let stack: TestStack
@@ -222,6 +224,33 @@ describe('tables', () => {
     expect(
       (await stack.client(stack.serviceRoleKey).from('notes').select('id')).data?.length,
     ).toBeGreaterThanOrEqual(3)
+  })
+
+  it('refuses a validly signed token whose role does not exist, and bad or expired tokens', async () => {
+    const secret = new TextEncoder().encode(JWT_SECRET)
+    const forged = await new SignJWT({ role: 'postgres_admin_wannabe' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(secret)
+    const result = await stack.client(forged).from('notes').select('id')
+    expect(result).toMatchObject({
+      status: 401,
+      error: { code: '22023', message: 'role "postgres_admin_wannabe" does not exist' },
+    })
+    const expired = await new SignJWT({ role: 'anon' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(1)
+      .sign(secret)
+    expect(await stack.client(expired).from('notes').select('id')).toMatchObject({
+      status: 401,
+      error: { code: 'PGRST303' },
+    })
+    const wrongKey = await new SignJWT({ role: 'service_role' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('x'.repeat(40)))
+    expect(await stack.client(wrongKey).from('notes').select('id')).toMatchObject({
+      status: 401,
+      error: { code: 'PGRST301' },
+    })
   })
 
   it('answers malformed JSON with PGRST102 and keeps serving', async () => {

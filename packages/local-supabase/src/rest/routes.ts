@@ -77,15 +77,12 @@ export function createRestRoutes(ctx: GatewayContext): Hono {
       c.req.raw.headers.forEach((value, key) => {
         if (key !== 'cookie') headers[key] = value
       })
-      const { rows } = await client.query('select 1 from pg_roles where rolname = $1', [
-        caller.role,
-      ])
-      if (rows.length === 0)
-        throw new RestError(401, '22023', `role "${caller.role}" does not exist`)
-      await client.query(
+      // One round trip: check the role exists, then set it and the request settings.
+      const { rows } = await client.query(
         `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
            set_config('request.method', $3, true), set_config('request.path', $4, true),
-           set_config('request.headers', $5, true), set_config('search_path', $6, true)`,
+           set_config('request.headers', $5, true), set_config('search_path', $6, true)
+         where exists (select 1 from pg_catalog.pg_roles where rolname = $1)`,
         [
           caller.role,
           JSON.stringify({ ...caller.claims, role: caller.role }),
@@ -95,6 +92,9 @@ export function createRestRoutes(ctx: GatewayContext): Hono {
           `${ctx.config.api.schemas.map((s) => pg.escapeIdentifier(s)).join(', ')}, public, extensions`,
         ],
       )
+      if (rows.length === 0) {
+        throw new RestError(401, '22023', `role "${caller.role}" does not exist`)
+      }
       const result = await fn(client)
       await client.query('commit')
       return result
