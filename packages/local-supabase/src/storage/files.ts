@@ -1,8 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs'
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Readable, Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { Readable } from 'node:stream'
 import { invalidKey, StorageError } from '#src/storage/errors.ts'
 
 /** Object names as Storage accepts them; anything that could escape the bucket folder is refused. */
@@ -27,38 +26,102 @@ export const filePath = (root: string, bucket: string, name: string) =>
     ...name.split('/').map((part) => encodeURIComponent(part)),
   )
 
-/** Streams a request body to a temp file, enforcing the size limit while it flows. */
+/**
+ * Streams a request body to a temp file with backpressure, enforcing the size limit while it
+ * flows. Past the limit the rest of the body is read and dropped (up to a bound), so the client
+ * gets the 413 answer instead of a reset connection.
+ */
 export async function writeStream(
   root: string,
-  body: ReadableStream<Uint8Array> | null,
+  body: ReadableStream<Uint8Array> | Readable | null,
   limit: number,
 ): Promise<{ temp: string; size: number }> {
   await mkdir(path.join(root, '.tmp'), { recursive: true })
   const temp = path.join(root, '.tmp', crypto.randomUUID())
+  const source = !body
+    ? Readable.from([])
+    : body instanceof Readable
+      ? body
+      : Readable.fromWeb(body as never)
+  const out = createWriteStream(temp)
   let size = 0
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      size += chunk.length
-      if (size > limit)
-        done(
-          new StorageError(
-            413,
-            'EntityTooLarge',
-            'Payload too large',
-            'The object exceeded the maximum allowed size',
-          ),
-        )
-      else done(null, chunk)
-    },
-  })
   try {
-    const source = body ? Readable.fromWeb(body as never) : Readable.from([])
-    await pipeline(source, counter, createWriteStream(temp))
+    await new Promise<void>((resolve, reject) => {
+      let tooLarge = false
+      source.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > limit) {
+          if (!tooLarge) {
+            tooLarge = true
+            out.destroy()
+          }
+          // Drop the rest; give up on clients that keep sending far beyond the limit.
+          if (size > limit + DRAIN_LIMIT) source.destroy()
+          return
+        }
+        if (!out.write(chunk)) {
+          source.pause()
+          out.once('drain', () => source.resume())
+        }
+      })
+      source.once('end', () => {
+        if (tooLarge) reject(tooLargeError())
+        else out.end(() => resolve())
+      })
+      source.once('error', (error) => reject(tooLarge ? tooLargeError() : error))
+      source.once('close', () => {
+        if (tooLarge) reject(tooLargeError())
+      })
+      out.once('error', (error) => {
+        if (!tooLarge) reject(error)
+      })
+    })
   } catch (error) {
+    out.destroy()
     await rm(temp, { force: true })
     throw error
   }
   return { temp, size }
+}
+
+const DRAIN_LIMIT = 64 * 1024 * 1024
+const tooLargeError = () =>
+  new StorageError(
+    413,
+    'EntityTooLarge',
+    'Payload too large',
+    'The object exceeded the maximum allowed size',
+  )
+
+/** Reads and drops what is left of a request body, so an early answer reaches the client. */
+export async function drainBody(body: ReadableStream<Uint8Array> | Readable | null): Promise<void> {
+  if (!body) return
+  if (body instanceof Readable) {
+    if (body.readableEnded || body.destroyed) return
+    await new Promise<void>((resolve) => {
+      let seen = 0
+      body.on('data', (chunk: Buffer) => {
+        seen += chunk.length
+        if (seen > DRAIN_LIMIT) body.destroy()
+      })
+      body.once('end', resolve)
+      body.once('close', resolve)
+      body.once('error', () => resolve())
+      body.resume()
+    })
+    return
+  }
+  if (body.locked) return
+  const reader = body.getReader()
+  let seen = 0
+  try {
+    while (seen <= DRAIN_LIMIT) {
+      const { done, value } = await reader.read()
+      if (done) return
+      seen += value.length
+    }
+    await reader.cancel()
+  } catch {}
 }
 
 export async function commitFile(temp: string, target: string) {
@@ -80,11 +143,39 @@ export async function removeFile(target: string) {
   await rm(target, { force: true })
 }
 
+/**
+ * A file as a web stream that reads one chunk per pull, so a slow client holds back the disk
+ * reads (Readable.toWeb counts chunks against a byte-sized high-water mark and would queue the
+ * whole file).
+ */
 export async function readFileStream(target: string) {
   const info = await stat(target).catch(() => undefined)
   if (!info) return undefined
-  return {
-    size: info.size,
-    stream: Readable.toWeb(createReadStream(target)) as ReadableStream<Uint8Array>,
-  }
+  const handle = await open(target, 'r')
+  let position = 0
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const buffer = Buffer.alloc(256 * 1024)
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, position)
+          if (bytesRead === 0) {
+            controller.close()
+            await handle.close()
+            return
+          }
+          position += bytesRead
+          controller.enqueue(buffer.subarray(0, bytesRead))
+        } catch (error) {
+          controller.error(error)
+          await handle.close().catch(() => undefined)
+        }
+      },
+      async cancel() {
+        await handle.close()
+      },
+    },
+    { highWaterMark: 1 },
+  )
+  return { size: info.size, stream }
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import { Readable } from 'node:stream'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { jwtVerify, SignJWT } from 'jose'
@@ -17,6 +19,7 @@ import {
 import {
   checkKey,
   commitFile,
+  drainBody,
   duplicateFile,
   filePath,
   moveFile,
@@ -250,8 +253,26 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
     upsert: boolean,
     probe: Caller | null,
   ) => {
-    const target = await bucket(bucketId)
     const upload = await uploadBody(c)
+    try {
+      return await storeObject(c, upload, bucketId, name, owner, upsert, probe)
+    } catch (error) {
+      // Answer only after the client has finished sending, or it sees a reset instead.
+      await drainBody(upload.body)
+      throw error
+    }
+  }
+
+  const storeObject = async (
+    c: Context,
+    upload: Awaited<ReturnType<typeof uploadBody>>,
+    bucketId: string,
+    name: string,
+    owner: string | null,
+    upsert: boolean,
+    probe: Caller | null,
+  ) => {
+    const target = await bucket(bucketId)
     const mimetype = upload.mimetype
     if (
       target.allowed_mime_types?.length &&
@@ -722,25 +743,14 @@ async function uploadBody(c: Context) {
       cacheControl: typeof cacheControl === 'string' ? `max-age=${cacheControl}` : 'no-cache',
     }
   }
+  // The Node request itself when there is one: it honours backpressure byte by byte, where a
+  // web stream made by Readable.toWeb would queue the whole body in memory.
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
   return {
-    body: c.req.raw.body,
+    body: incoming instanceof Readable ? incoming : c.req.raw.body,
     mimetype: type.split(';')[0]?.trim() || 'application/octet-stream',
     cacheControl: c.req.header('cache-control') ?? 'no-cache',
   }
-}
-
-async function drain(body: ReadableStream<Uint8Array> | null) {
-  if (!body || body.locked) return
-  let total = 0
-  const reader = body.getReader()
-  try {
-    while (total < 64 * 1024 * 1024) {
-      const { done, value } = await reader.read()
-      if (done) return
-      total += value.length
-    }
-    await reader.cancel()
-  } catch {}
 }
 
 function parseLimit(value: unknown): number | null {

@@ -192,6 +192,29 @@ describe('storage', () => {
     expect(userBucket.error).toMatchObject({ statusCode: '403' })
   })
 
+  it('answers 413 to a streamed (chunked) upload that grows past the limit, and keeps serving', async () => {
+    const { client, id } = await signIn(ada)
+    const token = (await client.auth.getSession()).data.session?.access_token as string
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 2) return controller.close()
+        sent++
+        controller.enqueue(new Uint8Array(768 * 1024))
+      },
+    })
+    const response = await fetch(`${stack.url}/storage/v1/object/docs/${id}/chunked.bin`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, apikey: stack.anonKey, 'content-type': 'application/octet-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ statusCode: '413', message: 'The object exceeded the maximum allowed size' })
+    expect((await client.storage.from('docs').exists(`${id}/chunked.bin`)).data).toBe(false)
+    expect((await client.storage.from('docs').exists(`${id}/hello.txt`)).data).toBe(true)
+  })
+
   it('refuses malformed keys', async () => {
     const { client, id } = await signIn(ada)
     const control = await client.storage
