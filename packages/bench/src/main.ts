@@ -34,15 +34,13 @@ async function main() {
   const authenticator = new pg.Pool({ connectionString: url('authenticator'), max: 8 })
   const authAdmin = new pg.Pool({ connectionString: url('supabase_auth_admin'), max: 2 })
   const rows: BenchRow[] = []
+  // TENANTBASE_BENCH_ONLY=rls|graph|stack runs one suite (for investigating a row).
+  const only = process.env.TENANTBASE_BENCH_ONLY
+  const status = stack.status as { api_url: string; anon_key: string; service_role_key: string }
   try {
-    rows.push(...(await rlsListBench(owner, authenticator, log)))
-    if (process.env.TENANTBASE_BENCH_ONLY === 'rls') {
-      console.log(formatTable(rows))
-      return
-    }
-    rows.push(...(await graphBench(owner, authAdmin, owner, log)))
-    const status = stack.status as { api_url: string; anon_key: string; service_role_key: string }
-    rows.push(...(await stackBench(status, authenticator, log)))
+    if (!only || only === 'rls') rows.push(...(await rlsListBench(owner, authenticator, log)))
+    if (!only || only === 'graph') rows.push(...(await graphBench(owner, authAdmin, owner, log)))
+    if (!only || only === 'stack') rows.push(...(await stackBench(status, authenticator, log)))
   } finally {
     await Promise.all([owner.end(), authenticator.end(), authAdmin.end()])
     await stack.close()

@@ -1,4 +1,5 @@
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createClient } from '@supabase/supabase-js'
@@ -125,6 +126,7 @@ export async function stackBench(
     // hold at least the file; streaming holds a few chunks.
     const file = path.join(dir, 'stream-40.bin')
     await writeFile(file, Buffer.alloc(40 * 1024 * 1024, 2))
+    gcNow()
     const peak = await streamingPeak(status, file, 'stream-40.bin')
     rows.push(
       row({
@@ -141,10 +143,12 @@ export async function stackBench(
 }
 
 /**
- * Streams a file up and down through the storage endpoints supabase-js uses, with the client
- * side streaming too, and reports the peak of live heap + buffers in this process (the gateway
- * runs here): far below the file size means nothing holds a whole file in memory.
+ * Streams a file up and down through the storage endpoints supabase-js uses, from a separate
+ * client process, and reports the peak of live heap + buffers in this process, where only the
+ * gateway runs: far below the file size means the gateway never holds a whole file.
  */
+const gcNow = () => (globalThis as { gc?: () => void }).gc?.()
+
 async function streamingPeak(
   status: { api_url: string; service_role_key: string },
   file: string,
@@ -164,45 +168,23 @@ async function streamingPeak(
     gc?.()
     peak = Math.max(peak, used())
   }, 5)
-  const headers = {
-    authorization: `Bearer ${status.service_role_key}`,
-    apikey: status.service_role_key,
-  }
   try {
-    const up = await fetch(`${status.api_url}/storage/v1/object/bench/${name}`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/octet-stream', 'x-upsert': 'true' },
-      body: await fileBody(file),
-      duplex: 'half',
-    } as RequestInit)
-    if (!up.ok) throw new Error(`streaming upload failed: ${up.status} ${await up.text()}`)
-    const down = await fetch(`${status.api_url}/storage/v1/object/bench/${name}`, { headers })
-    const reader = down.body?.getReader()
-    while (reader && !(await reader.read()).done) {}
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [
+          path.join(import.meta.dirname, 'stream-client.ts'),
+          status.api_url,
+          status.service_role_key,
+          file,
+          name,
+        ],
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stdout}${stderr}`)) : resolve(),
+      )
+    })
   } finally {
     clearInterval(timer)
   }
   return (peak - baseline) / 1024 / 1024
-}
-
-/** A file as a request body that reads one chunk per pull (no whole-file queue on the client). */
-async function fileBody(file: string): Promise<ReadableStream<Uint8Array>> {
-  const handle = await open(file, 'r')
-  let position = 0
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const buffer = Buffer.alloc(256 * 1024)
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position)
-        if (bytesRead === 0) {
-          controller.close()
-          await handle.close()
-          return
-        }
-        position += bytesRead
-        controller.enqueue(buffer.subarray(0, bytesRead))
-      },
-    },
-    { highWaterMark: 1 },
-  )
 }
