@@ -48,7 +48,10 @@ describe('grants and the membership gate', () => {
        where p.pronamespace = 'public'::regnamespace and has_function_privilege('anon', p.oid, 'execute')
        order by 1`,
     )
-    expect(rows.map((r) => r.name)).toEqual(['get_invitation_details', 'list_subscription_products'])
+    expect(rows.map((r) => r.name)).toEqual([
+      'get_invitation_details',
+      'list_subscription_products',
+    ])
   })
 
   it('gives every security definer function an empty search_path', async () => {
@@ -62,9 +65,14 @@ describe('grants and the membership gate', () => {
 
   it('evaluates the gate once per statement on a large table, never per row', async () => {
     const user = await db.createUser({ email: 'gate@example.com' })
-    const [org] = await db.query(`insert into core.organizations (name, slug) values ('Big', 'big') returning id`)
+    const [org] = await db.query(
+      `insert into core.organizations (name, slug) values ('Big', 'big') returning id`,
+    )
     const [role] = await db.query(`select rbac.create_root_role($1) as id`, [org?.id])
-    await db.query('insert into core.memberships (organization_id, user_id, role_id) values ($1, $2, $3)', [org?.id, user.id, role?.id])
+    await db.query(
+      'insert into core.memberships (organization_id, user_id, role_id) values ($1, $2, $3)',
+      [org?.id, user.id, role?.id],
+    )
     await db.query(
       `insert into core.organization_files (organization_id, file_type, file_url)
        select $1, 'text/plain', 'https://files.example.com/' || g from generate_series(1, 20000) g`,
@@ -72,11 +80,15 @@ describe('grants and the membership gate', () => {
     )
     await db.query('analyze core.organization_files')
     const plan = await db.as(user).tx(async (q) => {
-      const rows = await q('explain (analyze, verbose, format json) select id from core.organization_files')
+      const rows = await q(
+        'explain (analyze, verbose, format json) select id from core.organization_files',
+      )
       return JSON.stringify(rows[0]?.['QUERY PLAN'])
     })
     expect(plan).toMatch(/"Actual Rows":20000/)
-    const loops = [...plan.matchAll(/"Subplan Name":"InitPlan \d+"[^}]*?"Actual Loops":(\d+)/g)].map((m) => m[1])
+    const loops = [
+      ...plan.matchAll(/"Subplan Name":"InitPlan \d+"[^}]*?"Actual Loops":(\d+)/g),
+    ].map((m) => m[1])
     expect(loops).toEqual(['1'])
     expect(/"Filter":"([^"]*)"/.exec(plan)?.[1]).not.toMatch(/my_organization_ids\(\)/)
   })

@@ -198,9 +198,10 @@ describe('role rules', () => {
       `select public.custom_access_token_hook(jsonb_build_object('user_id', $1::text, 'claims', '{}'::jsonb)) -> 'claims' as c`,
       [alice.id],
     )
-    expect(hook?.c.permissions).toEqual(access?.permissions)
-    expect([...hook?.c.subordinate_role_ids].sort()).toEqual(
-      [...(access?.subordinate_role_ids as string[])].sort(),
+    const claims = hook?.c as { permissions: string[]; subordinate_role_ids: string[] }
+    expect(claims.permissions).toEqual(access?.permissions)
+    expect([...claims.subordinate_role_ids].sort()).toEqual(
+      [...((access?.subordinate_role_ids ?? []) as string[])].sort(),
     )
   })
 })

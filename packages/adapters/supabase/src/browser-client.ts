@@ -6,5 +6,6 @@ import type { SupabaseEnv } from '#src/env.ts'
 export function createBrowserSupabase(
   env: Pick<SupabaseEnv, 'SUPABASE_URL' | 'SUPABASE_ANON_KEY'>,
 ): SupabaseClient {
-  return createBrowserClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY)
+  // @supabase/ssr's declarations reach supabase-js through its CommonJS entry; same object.
+  return createBrowserClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY) as unknown as SupabaseClient
 }

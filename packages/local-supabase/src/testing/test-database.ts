@@ -6,6 +6,19 @@ import { type Cluster, connectionUrl, SUPERUSER } from '#src/db/cluster.ts'
 import { createDatabase, dropDatabase } from '#src/db/platform.ts'
 import { type TemplateKind, templateName } from '#src/testing/templates.ts'
 
+export type TestClusterInfo = {
+  host: string
+  port: number
+  /** Why a template could not be built (an SQL error in a package), reported by each test file. */
+  templateErrors: Partial<Record<TemplateKind, string>>
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    tenantbaseCluster: TestClusterInfo
+  }
+}
+
 export type Login =
   | 'postgres'
   | 'authenticator'
