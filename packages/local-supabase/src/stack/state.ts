@@ -55,6 +55,11 @@ export function isAlive(pid: number): boolean {
 /** The running stack's status, or undefined when no stack is running. */
 export async function runningStack(): Promise<StackState | undefined> {
   const state = await readState()
-  if (!state || !isAlive(state.pid)) return undefined
+  if (!state) return undefined
+  if (!isAlive(state.pid)) {
+    // Left behind by a stack that was killed: forget it.
+    await rm(stackPaths().stateFile, { force: true })
+    return undefined
+  }
   return state
 }
