@@ -7,15 +7,21 @@ grant create, usage on schema auth to supabase_auth_admin;
 
 set role supabase_auth_admin;
 
-create type auth.aal_level as enum ('aal1', 'aal2', 'aal3');
-create type auth.factor_type as enum ('totp', 'webauthn', 'phone');
-create type auth.factor_status as enum ('unverified', 'verified');
-create type auth.code_challenge_method as enum ('s256', 'plain');
-create type auth.one_time_token_type as enum (
-  'confirmation_token', 'reauthentication_token', 'recovery_token',
-  'email_change_token_new', 'email_change_token_current', 'phone_change_token');
+do $$
+begin
+  create type auth.aal_level as enum ('aal1', 'aal2', 'aal3');
+  create type auth.factor_type as enum ('totp', 'webauthn', 'phone');
+  create type auth.factor_status as enum ('unverified', 'verified');
+  create type auth.code_challenge_method as enum ('s256', 'plain');
+  create type auth.one_time_token_type as enum (
+    'confirmation_token', 'reauthentication_token', 'recovery_token',
+    'email_change_token_new', 'email_change_token_current', 'phone_change_token');
+exception
+  when duplicate_object then null;
+end
+$$;
 
-create table auth.instances (
+create table if not exists auth.instances (
   id uuid primary key,
   uuid uuid,
   raw_base_config text,
@@ -23,7 +29,7 @@ create table auth.instances (
   updated_at timestamptz
 );
 
-create table auth.users (
+create table if not exists auth.users (
   instance_id uuid,
   id uuid not null primary key,
   aud varchar(255),
@@ -62,17 +68,17 @@ create table auth.users (
   is_anonymous boolean not null default false,
   constraint users_phone_key unique (phone)
 );
-create index users_instance_id_idx on auth.users (instance_id);
-create index users_instance_id_email_idx on auth.users (instance_id, lower(email));
-create unique index users_email_partial_key on auth.users (email) where is_sso_user = false;
-create unique index confirmation_token_idx on auth.users (confirmation_token)
+create index if not exists users_instance_id_idx on auth.users (instance_id);
+create index if not exists users_instance_id_email_idx on auth.users (instance_id, lower(email));
+create unique index if not exists users_email_partial_key on auth.users (email) where is_sso_user = false;
+create unique index if not exists confirmation_token_idx on auth.users (confirmation_token)
   where confirmation_token !~ '^[0-9 ]*$';
-create unique index recovery_token_idx on auth.users (recovery_token)
+create unique index if not exists recovery_token_idx on auth.users (recovery_token)
   where recovery_token !~ '^[0-9 ]*$';
-create index users_is_anonymous_idx on auth.users (is_anonymous);
+create index if not exists users_is_anonymous_idx on auth.users (is_anonymous);
 comment on table auth.users is 'Auth: Stores user login data within a secure schema.';
 
-create table auth.identities (
+create table if not exists auth.identities (
   provider_id text not null,
   user_id uuid not null references auth.users (id) on delete cascade,
   identity_data jsonb not null,
@@ -84,10 +90,10 @@ create table auth.identities (
   id uuid not null default gen_random_uuid() primary key,
   constraint identities_provider_id_provider_unique unique (provider_id, provider)
 );
-create index identities_user_id_idx on auth.identities (user_id);
-create index identities_email_idx on auth.identities (email text_pattern_ops);
+create index if not exists identities_user_id_idx on auth.identities (user_id);
+create index if not exists identities_email_idx on auth.identities (email text_pattern_ops);
 
-create table auth.sessions (
+create table if not exists auth.sessions (
   id uuid not null primary key,
   user_id uuid not null references auth.users (id) on delete cascade,
   created_at timestamptz,
@@ -98,12 +104,17 @@ create table auth.sessions (
   refreshed_at timestamp,
   user_agent text,
   ip inet,
-  tag text
+  tag text,
+  oauth_client_id uuid,
+  refresh_token_hmac_key text,
+  refresh_token_counter bigint,
+  scopes text,
+  constraint sessions_scopes_length check (char_length(scopes) <= 4096)
 );
-create index sessions_user_id_idx on auth.sessions (user_id);
-create index sessions_not_after_idx on auth.sessions (not_after desc);
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+create index if not exists sessions_not_after_idx on auth.sessions (not_after desc);
 
-create table auth.refresh_tokens (
+create table if not exists auth.refresh_tokens (
   instance_id uuid,
   id bigserial primary key,
   token varchar(255) unique,
@@ -114,12 +125,12 @@ create table auth.refresh_tokens (
   parent varchar(255),
   session_id uuid references auth.sessions (id) on delete cascade
 );
-create index refresh_tokens_instance_id_idx on auth.refresh_tokens (instance_id);
-create index refresh_tokens_instance_id_user_id_idx on auth.refresh_tokens (instance_id, user_id);
-create index refresh_tokens_parent_idx on auth.refresh_tokens (parent);
-create index refresh_tokens_session_id_revoked_idx on auth.refresh_tokens (session_id, revoked);
+create index if not exists refresh_tokens_instance_id_idx on auth.refresh_tokens (instance_id);
+create index if not exists refresh_tokens_instance_id_user_id_idx on auth.refresh_tokens (instance_id, user_id);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
+create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh_tokens (session_id, revoked);
 
-create table auth.one_time_tokens (
+create table if not exists auth.one_time_tokens (
   id uuid not null primary key,
   user_id uuid not null references auth.users (id) on delete cascade,
   token_type auth.one_time_token_type not null,
@@ -129,10 +140,10 @@ create table auth.one_time_tokens (
   updated_at timestamp not null default now(),
   unique (user_id, token_type)
 );
-create index one_time_tokens_token_hash_hash_idx on auth.one_time_tokens using hash (token_hash);
-create index one_time_tokens_relates_to_hash_idx on auth.one_time_tokens using hash (relates_to);
+create index if not exists one_time_tokens_token_hash_hash_idx on auth.one_time_tokens using hash (token_hash);
+create index if not exists one_time_tokens_relates_to_hash_idx on auth.one_time_tokens using hash (relates_to);
 
-create table auth.mfa_factors (
+create table if not exists auth.mfa_factors (
   id uuid not null primary key,
   user_id uuid not null references auth.users (id) on delete cascade,
   friendly_name text,
@@ -142,10 +153,24 @@ create table auth.mfa_factors (
   updated_at timestamptz not null,
   secret text,
   phone text,
-  last_challenged_at timestamptz unique
+  last_challenged_at timestamptz unique,
+  web_authn_credential jsonb,
+  web_authn_aaguid uuid,
+  last_webauthn_challenge_data jsonb
+);
+create index if not exists mfa_factors_user_id_idx on auth.mfa_factors (user_id);
+
+create table if not exists auth.mfa_challenges (
+  id uuid not null primary key,
+  factor_id uuid not null references auth.mfa_factors (id) on delete cascade,
+  created_at timestamptz not null,
+  verified_at timestamptz,
+  ip_address inet not null,
+  otp_code text,
+  web_authn_session_data jsonb
 );
 
-create table auth.mfa_amr_claims (
+create table if not exists auth.mfa_amr_claims (
   session_id uuid not null references auth.sessions (id) on delete cascade,
   created_at timestamptz not null,
   updated_at timestamptz not null,
@@ -154,7 +179,7 @@ create table auth.mfa_amr_claims (
   constraint mfa_amr_claims_session_id_authentication_method_pkey unique (session_id, authentication_method)
 );
 
-create table auth.flow_state (
+create table if not exists auth.flow_state (
   id uuid primary key,
   user_id uuid,
   auth_code text not null,
@@ -169,16 +194,29 @@ create table auth.flow_state (
   auth_code_issued_at timestamptz
 );
 
-create table auth.audit_log_entries (
+create table if not exists auth.audit_log_entries (
   instance_id uuid,
   id uuid not null primary key,
   payload json,
   created_at timestamptz,
   ip_address varchar(64) not null default ''
 );
-create index audit_logs_instance_id_idx on auth.audit_log_entries (instance_id);
+create index if not exists audit_logs_instance_id_idx on auth.audit_log_entries (instance_id);
 
-create table auth.schema_migrations (version varchar(255) not null primary key);
+comment on table auth.instances is 'Auth: Manages users across multiple sites.';
+comment on table auth.identities is 'Auth: Stores identities associated to a user.';
+comment on table auth.sessions is 'Auth: Stores session data associated to a user.';
+comment on table auth.refresh_tokens is
+  'Auth: Store of tokens used to refresh JWT tokens once they expire.';
+comment on table auth.mfa_factors is 'auth: stores metadata about factors';
+comment on table auth.mfa_challenges is 'auth: stores metadata about challenge requests made';
+comment on table auth.mfa_amr_claims is
+  'auth: stores authenticator method reference claims for multi factor authentication';
+comment on table auth.flow_state is 'stores metadata for pkce logins';
+comment on table auth.audit_log_entries is 'Auth: Audit trail for user actions.';
+
+create table if not exists auth.schema_migrations (version varchar(255) not null primary key);
+comment on table auth.schema_migrations is 'Auth: Manages updates to the auth system.';
 
 -- Every auth table has RLS enabled and no policies (20240612123726_enable_rls_update_grants).
 alter table auth.instances enable row level security;
@@ -188,13 +226,14 @@ alter table auth.sessions enable row level security;
 alter table auth.refresh_tokens enable row level security;
 alter table auth.one_time_tokens enable row level security;
 alter table auth.mfa_factors enable row level security;
+alter table auth.mfa_challenges enable row level security;
 alter table auth.mfa_amr_claims enable row level security;
 alter table auth.flow_state enable row level security;
 alter table auth.audit_log_entries enable row level security;
 alter table auth.schema_migrations enable row level security;
 
 -- Claims of the current request, set by PostgREST and Storage per transaction.
-create function auth.uid() returns uuid
+create or replace function auth.uid() returns uuid
 language sql stable
 as $$
   select coalesce(
@@ -204,7 +243,7 @@ as $$
 $$;
 comment on function auth.uid() is 'Deprecated. Use auth.jwt() -> ''sub'' instead.';
 
-create function auth.role() returns text
+create or replace function auth.role() returns text
 language sql stable
 as $$
   select coalesce(
@@ -214,7 +253,7 @@ as $$
 $$;
 comment on function auth.role() is 'Deprecated. Use auth.jwt() -> ''role'' instead.';
 
-create function auth.email() returns text
+create or replace function auth.email() returns text
 language sql stable
 as $$
   select coalesce(
@@ -224,7 +263,7 @@ as $$
 $$;
 comment on function auth.email() is 'Deprecated. Use auth.jwt() -> ''email'' instead.';
 
-create function auth.jwt() returns jsonb
+create or replace function auth.jwt() returns jsonb
 language sql stable
 as $$
   select coalesce(
@@ -235,9 +274,22 @@ $$;
 
 reset role;
 
--- What postgres may do on auth tables on Supabase: read and write them (dashboards, seeds) and
--- reference or trigger on them from migrations, without owning them.
-grant select, insert, update, delete, references, trigger on all tables in schema auth to postgres;
-grant usage, select on all sequences in schema auth to postgres;
-grant execute on all functions in schema auth to postgres, anon, authenticated, service_role;
-grant all on all tables in schema auth to supabase_auth_admin;
+-- What postgres may do in auth on Supabase (supabase/postgres 20211115181400_update-auth-permissions,
+-- 20250421084701_revoke_admin_roles_from_postgres; supabase/auth 20240612123726_enable_rls_update_grants):
+-- everything on the tables, without owning them, so migrations may read, seed, reference and put
+-- triggers on auth.users; select with grant option, so it can expose columns to other roles. No
+-- create on the schema, no membership in supabase_auth_admin, and read-only GoTrue bookkeeping.
+grant all on all tables in schema auth to postgres;
+grant select on all tables in schema auth to postgres with grant option;
+revoke insert, update, delete, truncate, references, trigger on auth.schema_migrations from postgres;
+grant all on all sequences in schema auth to postgres;
+grant all on all routines in schema auth to postgres;
+alter default privileges for role supabase_auth_admin in schema auth
+  grant all on tables to postgres;
+alter default privileges for role supabase_auth_admin in schema auth
+  grant all on sequences to postgres;
+alter default privileges for role supabase_auth_admin in schema auth
+  grant all on routines to postgres;
+-- The claim helpers are callable by everyone (EXECUTE stays with PUBLIC, as on Supabase).
+grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
+  to anon, authenticated, service_role;

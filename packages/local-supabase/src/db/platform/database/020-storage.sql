@@ -6,16 +6,22 @@ grant usage on schema storage to postgres, anon, authenticated, service_role;
 
 set role supabase_storage_admin;
 
-create type storage.buckettype as enum ('STANDARD', 'ANALYTICS', 'VECTOR');
+do $$
+begin
+  create type storage.buckettype as enum ('STANDARD', 'ANALYTICS', 'VECTOR');
+exception
+  when duplicate_object then null;
+end
+$$;
 
-create table storage.migrations (
+create table if not exists storage.migrations (
   id integer primary key,
   name varchar(100) unique not null,
   hash varchar(40) not null,
   executed_at timestamp default current_timestamp
 );
 
-create table storage.buckets (
+create table if not exists storage.buckets (
   id text not null primary key,
   name text not null,
   owner uuid,
@@ -29,10 +35,10 @@ create table storage.buckets (
   type storage.buckettype not null default 'STANDARD',
   versioning_status text not null default 'DISABLED'
 );
-create unique index bname on storage.buckets using btree (name);
+create unique index if not exists bname on storage.buckets using btree (name);
 comment on column storage.buckets.owner is 'Field is deprecated, use owner_id instead';
 
-create table storage.objects (
+create table if not exists storage.objects (
   id uuid not null default gen_random_uuid() primary key,
   bucket_id text references storage.buckets (id),
   name text,
@@ -49,15 +55,15 @@ create table storage.objects (
   is_delete_marker boolean not null default false,
   is_versioned boolean not null default false
 );
-create unique index bucketid_objname on storage.objects using btree (bucket_id, name);
-create index name_prefix_search on storage.objects using btree (name text_pattern_ops);
+create unique index if not exists bucketid_objname on storage.objects using btree (bucket_id, name);
+create index if not exists name_prefix_search on storage.objects using btree (name text_pattern_ops);
 comment on column storage.objects.owner is 'Field is deprecated, use owner_id instead';
 
 alter table storage.migrations enable row level security;
 alter table storage.buckets enable row level security;
 alter table storage.objects enable row level security;
 
-create function storage.foldername(name text) returns text[]
+create or replace function storage.foldername(name text) returns text[]
 language plpgsql immutable
 as $$
 declare
@@ -68,7 +74,7 @@ begin
 end
 $$;
 
-create function storage.filename(name text) returns text
+create or replace function storage.filename(name text) returns text
 language plpgsql immutable
 as $$
 declare
@@ -79,7 +85,7 @@ begin
 end
 $$;
 
-create function storage.extension(name text) returns text
+create or replace function storage.extension(name text) returns text
 language plpgsql immutable
 as $$
 declare
@@ -92,7 +98,7 @@ begin
 end
 $$;
 
-create function storage.operation() returns text
+create or replace function storage.operation() returns text
 language plpgsql stable
 as $$
 begin
@@ -100,7 +106,7 @@ begin
 end
 $$;
 
-create function storage.get_size_by_bucket()
+create or replace function storage.get_size_by_bucket()
 returns table (size bigint, bucket_id text)
 language plpgsql stable
 as $$
@@ -112,7 +118,7 @@ begin
 end
 $$;
 
-create function storage.search(
+create or replace function storage.search(
   prefix text, bucketname text, limits int default 100, levels int default 1,
   offsets int default 0, search text default '', sortcolumn text default 'name',
   sortorder text default 'asc'
@@ -149,7 +155,7 @@ begin
 end
 $$;
 
-create function storage.update_updated_at_column() returns trigger
+create or replace function storage.update_updated_at_column() returns trigger
 language plpgsql
 as $$
 begin
@@ -158,11 +164,11 @@ begin
 end
 $$;
 
-create trigger update_objects_updated_at
+create or replace trigger update_objects_updated_at
   before update on storage.objects
   for each row execute function storage.update_updated_at_column();
 
-create function storage.enforce_bucket_name_length() returns trigger
+create or replace function storage.enforce_bucket_name_length() returns trigger
 language plpgsql
 as $$
 begin
@@ -173,14 +179,14 @@ begin
 end
 $$;
 
-create trigger enforce_bucket_name_length_trigger
+create or replace trigger enforce_bucket_name_length_trigger
   before insert or update of name on storage.buckets
   for each row execute function storage.enforce_bucket_name_length();
 
 -- Direct deletes are refused: objects are removed through the Storage API, which sets the
 -- setting per request, so bytes on disk and rows never drift apart
 -- (storage migrations/tenant/0055-prevent-direct-deletes.sql).
-create function storage.protect_delete() returns trigger
+create or replace function storage.protect_delete() returns trigger
 language plpgsql
 as $$
 begin
@@ -193,16 +199,20 @@ begin
 end
 $$;
 
-create trigger protect_buckets_delete
+create or replace trigger protect_buckets_delete
   before delete on storage.buckets
   for each statement execute function storage.protect_delete();
-create trigger protect_objects_delete
+create or replace trigger protect_objects_delete
   before delete on storage.objects
   for each statement execute function storage.protect_delete();
 
 reset role;
 
+-- Grants as Storage and supabase/postgres leave them (storage 0046, 0049;
+-- supabase/postgres 20250421084701, 20250709135250): the API roles and postgres use buckets and
+-- objects (postgres may grant them on), the migrations table is nobody's business but the owner's.
+grant usage on schema storage to postgres with grant option;
 grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
 grant all on storage.buckets, storage.objects to postgres with grant option;
-grant all on storage.migrations to postgres;
+revoke all on storage.migrations from anon, authenticated, service_role, postgres;
 grant execute on all functions in schema storage to postgres, anon, authenticated, service_role;

@@ -1,18 +1,21 @@
 -- Supabase Vault (supabase/vault 0.3): secrets stored encrypted, read through a view.
--- Emulated with pgcrypto: the symmetric key lives in vault.keys, readable only by the
--- superuser, so nothing but the two security definer functions and the view's owner see it.
+-- Emulated with pgcrypto (pgp_sym_encrypt, stored base64 like Vault's ciphertext): one random
+-- symmetric key, generated when the platform layer is installed, lives in vault.keys, which only
+-- the superuser can read. Only vault._key() (security definer, callable by nobody else) and the
+-- functions below that use it ever see the key; postgres reads plaintext through the view.
 
 create schema if not exists vault;
 
-create table vault.keys (
+create table if not exists vault.keys (
   id uuid primary key default gen_random_uuid(),
   key text not null default encode(extensions.gen_random_bytes(32), 'base64'),
   created_at timestamptz not null default now()
 );
-insert into vault.keys default values;
+insert into vault.keys (id) select gen_random_uuid() where not exists (select from vault.keys);
 revoke all on vault.keys from public;
+comment on table vault.keys is 'Symmetric key of the local Vault emulation; superuser only.';
 
-create table vault.secrets (
+create table if not exists vault.secrets (
   id uuid primary key default gen_random_uuid(),
   name text,
   description text not null default '',
@@ -22,28 +25,33 @@ create table vault.secrets (
   created_at timestamptz not null default current_timestamp,
   updated_at timestamptz not null default current_timestamp
 );
-create unique index secrets_name_idx on vault.secrets (name) where name is not null;
+create unique index if not exists secrets_name_idx on vault.secrets (name) where name is not null;
 comment on table vault.secrets is 'Table with encrypted `secret` column for storing sensitive information on disk.';
 
-create function vault._key() returns text
+-- Security definer: reads vault.keys, which no caller may read.
+create or replace function vault._key() returns text
 language sql stable security definer set search_path = ''
 as $$ select key from vault.keys order by created_at limit 1 $$;
 revoke all on function vault._key() from public;
 
 -- Decrypts one stored secret; the view calls it as the reader, who never sees the key.
-create function vault._decrypt(secret text) returns text
+-- Security definer: needs the key from vault._key().
+create or replace function vault._decrypt(secret text) returns text
 language sql stable security definer set search_path = ''
 as $$ select extensions.pgp_sym_decrypt(decode(secret, 'base64'), vault._key()) $$;
 revoke all on function vault._decrypt(text) from public;
 grant execute on function vault._decrypt(text) to postgres;
 
-create view vault.decrypted_secrets as
+create or replace view vault.decrypted_secrets as
 select s.id, s.name, s.description, s.secret,
   vault._decrypt(s.secret) as decrypted_secret,
   s.key_id, s.nonce, s.created_at, s.updated_at
 from vault.secrets s;
 
-create function vault.create_secret(
+comment on view vault.decrypted_secrets is 'Vault secrets with their decrypted value.';
+
+-- Security definer, as in Vault: writes the encrypted value with a key the caller cannot see.
+create or replace function vault.create_secret(
   new_secret text, new_name text default null, new_description text default '',
   new_key_id uuid default null
 ) returns uuid
@@ -60,7 +68,11 @@ begin
 end
 $$;
 
-create function vault.update_secret(
+comment on function vault.create_secret(text, text, text, uuid) is
+  'Stores a new secret encrypted and returns its id.';
+
+-- Security definer, as in Vault: re-encrypts with a key the caller cannot see.
+create or replace function vault.update_secret(
   secret_id uuid, new_secret text default null, new_name text default null,
   new_description text default null, new_key_id uuid default null
 ) returns void
@@ -77,6 +89,9 @@ begin
   where s.id = secret_id;
 end
 $$;
+
+comment on function vault.update_secret(uuid, text, text, text, uuid) is
+  'Replaces the given fields of a secret; a new value is encrypted again.';
 
 revoke all on vault.secrets, vault.decrypted_secrets from public;
 revoke all on function vault.create_secret(text, text, text, uuid) from public;
