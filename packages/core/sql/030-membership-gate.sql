@@ -11,14 +11,14 @@ security definer
 set search_path = ''
 as $$
 begin
-  return coalesce((
-    select array_agg(m.organization_id)
+  -- The caller's id in (select ...): computed once, whatever plan the lookup gets.
+  return array(
+    select m.organization_id
     from core.memberships m
-    join core.organizations o on o.id = m.organization_id
-    where m.user_id = core.get_current_user_id()
+    where m.user_id = (select core.get_current_user_id())
       and not m.is_deleted
-      and not o.is_deleted
-  ), '{}');
+      and not exists (select 1 from core.organizations o where o.id = m.organization_id and o.is_deleted)
+  );
 end
 $$;
 comment on function core.my_organization_ids() is

@@ -22,6 +22,8 @@ comment on function rbac.role_effective_permissions(uuid) is
   'The role''s own permissions ∪ those of every role below it; every catalogue code for the root role.';
 
 -- The caller's active role in an organization, null when not an active member.
+-- The caller's id is wrapped in (select ...) so it is computed once, whatever plan the
+-- membership lookup gets.
 create or replace function rbac.caller_role_id(p_organization_id uuid) returns uuid
 language sql stable
 security definer -- memberships are visible to members only; this answers for the caller alone
@@ -29,11 +31,31 @@ set search_path = ''
 as $$
   select m.role_id
   from core.memberships m
-  join core.organizations o on o.id = m.organization_id and not o.is_deleted
   where m.organization_id = p_organization_id
-    and m.user_id = core.get_current_user_id()
+    and m.user_id = (select core.get_current_user_id())
     and not m.is_deleted
+    and not exists (select 1 from core.organizations o where o.id = m.organization_id and o.is_deleted)
 $$;
+
+-- Does the role effectively hold the permission? The same answer as
+-- `p_code = any (rbac.role_effective_permissions(p_role_id))`, without building the whole set:
+-- the role's own grants are probed first, then the grants of the roles below it.
+create or replace function rbac.role_has_permission(p_role_id uuid, p_code text) returns boolean
+language sql stable
+security definer -- reads the whole graph of the role's organization
+set search_path = ''
+as $$
+  select case
+    when r.is_root then exists (select 1 from rbac.permissions p where p.code = p_code)
+    else exists (select 1 from rbac.role_permissions rp where rp.role_id = r.id and rp.permission = p_code)
+      or exists (select 1 from rbac.role_closure c
+                 join rbac.role_permissions rp on rp.role_id = c.descendant_role_id and rp.permission = p_code
+                 where c.ancestor_role_id = r.id)
+  end
+  from core.roles r where r.id = p_role_id
+$$;
+comment on function rbac.role_has_permission(uuid, text) is
+  'True when the permission is among the role''s effective permissions (rbac.role_effective_permissions).';
 
 create or replace function rbac.is_above(p_ancestor_role_id uuid, p_descendant_role_id uuid) returns boolean
 language sql stable
@@ -61,7 +83,7 @@ language sql stable
 security definer -- see rbac.caller_role_id
 set search_path = ''
 as $$
-  select coalesce(p_code = any (rbac.role_effective_permissions(rbac.caller_role_id(p_organization_id))), false)
+  select coalesce(rbac.role_has_permission(rbac.caller_role_id(p_organization_id), p_code), false)
 $$;
 comment on function rbac.has_permission(uuid, text) is 'The caller effectively holds the permission in the organization.';
 
@@ -74,16 +96,19 @@ as $$
 $$;
 comment on function rbac.is_owner(uuid) is 'The caller holds the organization''s root (owner) role.';
 
--- Sets for policies, computed once per statement.
+-- Sets for policies, computed once per statement. Each reads the caller's memberships itself
+-- (one indexed lookup) instead of calling another helper: a policy pays for every function call
+-- of every set on every statement, so these stay one query each.
 create or replace function rbac.my_role_ids() returns uuid[]
 language sql stable
 security definer -- see rbac.caller_role_id
 set search_path = ''
 as $$
-  select coalesce(array_agg(m.role_id), '{}')
-  from core.memberships m
-  join core.organizations o on o.id = m.organization_id and not o.is_deleted
-  where m.user_id = core.get_current_user_id() and not m.is_deleted
+  select array(
+    select m.role_id
+    from core.memberships m
+    where m.user_id = (select core.get_current_user_id()) and not m.is_deleted
+      and not exists (select 1 from core.organizations o where o.id = m.organization_id and o.is_deleted))
 $$;
 comment on function rbac.my_role_ids() is 'The caller''s role in each organization where they are an active member.';
 
@@ -92,10 +117,12 @@ language sql stable
 security definer -- see rbac.caller_role_id
 set search_path = ''
 as $$
-  select coalesce(array_agg(c.descendant_role_id), '{}')
-  from rbac.role_closure c
-  where c.ancestor_role_id = any (rbac.my_role_ids())
-    and c.descendant_role_id <> c.ancestor_role_id
+  select array(
+    select c.descendant_role_id
+    from core.memberships m
+    join rbac.role_closure c on c.ancestor_role_id = m.role_id and c.descendant_role_id <> m.role_id
+    where m.user_id = (select core.get_current_user_id()) and not m.is_deleted
+      and not exists (select 1 from core.organizations o where o.id = m.organization_id and o.is_deleted))
 $$;
 comment on function rbac.my_subordinate_role_ids() is 'Every role strictly below one of the caller''s roles.';
 
@@ -104,18 +131,20 @@ language sql stable
 security definer -- see rbac.caller_role_id
 set search_path = ''
 as $$
-  select coalesce(array_agg(r.organization_id), '{}')
-  from core.roles r
-  where r.id = any (rbac.my_role_ids())
-    and p_code = any (rbac.role_effective_permissions(r.id))
+  select array(
+    select m.organization_id
+    from core.memberships m
+    where m.user_id = (select core.get_current_user_id()) and not m.is_deleted
+      and not exists (select 1 from core.organizations o where o.id = m.organization_id and o.is_deleted)
+      and rbac.role_has_permission(m.role_id, p_code))
 $$;
 comment on function rbac.my_organizations_with(text) is 'Organizations where the caller effectively holds the permission.';
 
-revoke all on function rbac.role_effective_permissions(uuid), rbac.caller_role_id(uuid),
+revoke all on function rbac.role_effective_permissions(uuid), rbac.role_has_permission(uuid, text), rbac.caller_role_id(uuid),
   rbac.is_above(uuid, uuid), rbac.caller_is_above(uuid), rbac.has_permission(uuid, text),
   rbac.is_owner(uuid), rbac.my_role_ids(), rbac.my_subordinate_role_ids(),
   rbac.my_organizations_with(text) from public;
-grant execute on function rbac.role_effective_permissions(uuid), rbac.caller_role_id(uuid),
+grant execute on function rbac.role_effective_permissions(uuid), rbac.role_has_permission(uuid, text), rbac.caller_role_id(uuid),
   rbac.is_above(uuid, uuid), rbac.caller_is_above(uuid), rbac.has_permission(uuid, text),
   rbac.is_owner(uuid), rbac.my_role_ids(), rbac.my_subordinate_role_ids(),
   rbac.my_organizations_with(text) to authenticated, service_role;

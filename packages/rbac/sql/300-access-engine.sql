@@ -14,14 +14,22 @@ language sql stable
 security definer -- reads the caller's memberships and the closure
 set search_path = ''
 as $$
-  select case
-    when p_operation not in ('read', 'update', 'delete') then false
-    when rbac.caller_role_id(p_organization_id) is null then false
-    when p_owner_id = core.get_current_user_id() then true
-    when p_visibility = 'controlled' then rbac.is_above(rbac.caller_role_id(p_organization_id), p_owner_role_id)
-    when p_visibility = 'public' then rbac.has_permission(p_organization_id, p_resource || '.' || p_operation)
-    else false
-  end
+  -- One lookup of the caller's membership in the record's organization; no membership, no row,
+  -- no access.
+  select coalesce((
+    select case
+      when p_owner_id = m.user_id then true
+      when p_visibility = 'controlled' then rbac.is_above(m.role_id, p_owner_role_id)
+      when p_visibility = 'public' then rbac.role_has_permission(m.role_id, p_resource || '.' || p_operation)
+      else false
+    end
+    from core.memberships m
+    where p_operation in ('read', 'update', 'delete')
+      and m.organization_id = p_organization_id
+      and m.user_id = (select core.get_current_user_id())
+      and not m.is_deleted
+      and not exists (select 1 from core.organizations o where o.id = m.organization_id and o.is_deleted)
+  ), false)
 $$;
 comment on function rbac.check_resource_access(uuid, text, uuid, uuid, text, text) is
   'May the caller read/update/delete a record with this organization, visibility, owner and owner role?';
