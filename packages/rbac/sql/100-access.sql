@@ -45,14 +45,15 @@ language sql stable
 security definer -- reads the whole graph of the role's organization
 set search_path = ''
 as $$
-  select case
-    when r.is_root then exists (select 1 from rbac.permissions p where p.code = p_code)
-    else exists (select 1 from rbac.role_permissions rp where rp.role_id = r.id and rp.permission = p_code)
-      or exists (select 1 from rbac.role_closure c
-                 join rbac.role_permissions rp on rp.role_id = c.descendant_role_id and rp.permission = p_code
-                 where c.ancestor_role_id = r.id)
-  end
-  from core.roles r where r.id = p_role_id
+  select coalesce((
+    select case
+      when r.is_root then exists (select 1 from rbac.permissions p where p.code = p_code)
+      else exists (select 1 from rbac.role_permissions rp where rp.role_id = r.id and rp.permission = p_code)
+        or exists (select 1 from rbac.role_closure c
+                   join rbac.role_permissions rp on rp.role_id = c.descendant_role_id and rp.permission = p_code
+                   where c.ancestor_role_id = r.id)
+    end
+    from core.roles r where r.id = p_role_id), false)
 $$;
 comment on function rbac.role_has_permission(uuid, text) is
   'True when the permission is among the role''s effective permissions (rbac.role_effective_permissions).';
@@ -83,7 +84,7 @@ language sql stable
 security definer -- see rbac.caller_role_id
 set search_path = ''
 as $$
-  select coalesce(rbac.role_has_permission(rbac.caller_role_id(p_organization_id), p_code), false)
+  select rbac.role_has_permission(rbac.caller_role_id(p_organization_id), p_code)
 $$;
 comment on function rbac.has_permission(uuid, text) is 'The caller effectively holds the permission in the organization.';
 

@@ -1,4 +1,17 @@
 -- JWT claims (SPEC §4.5), computed with the same functions the policies use.
+--
+-- The token stays small whatever the organization's size: it lists at most
+-- rbac.claims_subordinate_limit() subordinate role ids (the first by id) and always carries the
+-- true number in subordinate_role_count. When the two differ, the list is incomplete and apps
+-- ask public.get_my_access(org) for the whole set. Policies never read these claims.
+
+create or replace function rbac.claims_subordinate_limit() returns integer
+language sql immutable
+set search_path = ''
+as $$ select 20 $$;
+comment on function rbac.claims_subordinate_limit() is
+  'How many subordinate role ids an access token lists at most (the rest: get_my_access).';
+revoke all on function rbac.claims_subordinate_limit() from public;
 
 -- The organization the claims are for: the active one if the user is still an active member
 -- there, else their first membership.
@@ -20,14 +33,21 @@ as $$
     'tenant_id', a.organization_id,
     'role_id', a.role_id,
     'subordinate_role_ids', coalesce((
-      select jsonb_agg(c.descendant_role_id order by c.descendant_role_id) from rbac.role_closure c
-      where c.ancestor_role_id = a.role_id and c.descendant_role_id <> a.role_id), '[]'::jsonb),
+      select jsonb_agg(listed.id order by listed.id) from (
+        select c.descendant_role_id as id from rbac.role_closure c
+        where c.ancestor_role_id = a.role_id and c.descendant_role_id <> a.role_id
+        order by c.descendant_role_id
+        limit rbac.claims_subordinate_limit()) listed), '[]'::jsonb),
+    'subordinate_role_count', (
+      select count(*) from rbac.role_closure c
+      where c.ancestor_role_id = a.role_id and c.descendant_role_id <> a.role_id),
     'permissions', to_jsonb(rbac.role_effective_permissions(a.role_id)),
     'authz_version', coalesce((select v.version from rbac.authz_versions v where v.user_id = p_user_id), 0)
   ) end
   from (select 1) one left join active a on true
 $$;
-comment on function rbac.claims_for(uuid) is 'tenant_id, role_id, subordinate_role_ids, permissions, authz_version of a user''s active organization.';
+comment on function rbac.claims_for(uuid) is
+  'tenant_id, role_id, subordinate_role_ids (at most rbac.claims_subordinate_limit()), subordinate_role_count, permissions, authz_version of a user''s active organization.';
 revoke all on function rbac.claims_for(uuid) from public;
 
 -- The Supabase custom access token hook. security definer: it runs as supabase_auth_admin
@@ -43,7 +63,8 @@ declare
 begin
   v_extra := rbac.claims_for((event ->> 'user_id')::uuid);
   -- Claims this hook owns are recomputed each time: stale values never survive a refresh.
-  v_claims := v_claims - array['tenant_id', 'role_id', 'subordinate_role_ids', 'permissions', 'authz_version'];
+  v_claims := v_claims - array['tenant_id', 'role_id', 'subordinate_role_ids', 'subordinate_role_count',
+                                'permissions', 'authz_version'];
   if v_extra is not null then
     v_claims := v_claims || v_extra;
   end if;
@@ -51,7 +72,7 @@ begin
 end
 $$;
 comment on function public.custom_access_token_hook(jsonb) is
-  'Supabase custom access token hook: adds the active organization''s tenant_id, role_id, subordinate_role_ids, permissions, authz_version.';
+  'Supabase custom access token hook: adds the active organization''s tenant_id, role_id, subordinate_role_ids (bounded), subordinate_role_count, permissions, authz_version.';
 revoke all on function public.custom_access_token_hook(jsonb) from public, anon, authenticated, service_role;
 
 create or replace function public.set_active_organization(p_org_id uuid) returns void
