@@ -74,6 +74,49 @@ $$;
 comment on function rbac.storage_object_access(text, text, text) is
   'Access to a stored object = access to its record (org/record/file name), by the access engine.';
 
-revoke all on function rbac.parse_object_name(text), rbac.storage_object_access(text, text, text) from public;
-grant execute on function rbac.parse_object_name(text), rbac.storage_object_access(text, text, text)
-  to authenticated, service_role;
+-- The records of bound tables the caller may read (or update), as `<organization_id>/<record_id>`
+-- keys: the exact prefix of their objects' names. Storage policies compare each object's name
+-- with this set, computed once per statement (a hashed subplan), so listing a bucket costs a
+-- hash lookup per object instead of a function call per object (SPEC §4.4). The rule is the
+-- access engine's, over the same caller sets as the policies of app.deals; records are read by
+-- the definer, not through the caller's view of the record table. Keys are the canonical text of
+-- the ids, so only well-formed, lowercase names can match.
+create or replace function rbac.storage_record_keys(p_operation text)
+returns table (bucket_id text, record_key text)
+language plpgsql stable
+security definer -- reads the bound record tables whatever the caller may see of them
+set search_path = ''
+rows 1000
+as $$
+declare
+  v_binding rbac.storage_bindings;
+  v_organizations uuid[];
+begin
+  if p_operation is null or p_operation not in ('read', 'update') then
+    return;
+  end if;
+  v_organizations := core.my_organization_ids();
+  if cardinality(v_organizations) = 0 then
+    return;
+  end if;
+  for v_binding in select * from rbac.storage_bindings b order by b.bucket_id loop
+    return query execute format(
+      'select $1, r.organization_id::text || ''/'' || r.id::text from %s r
+       where r.organization_id = any ($2) and not r.is_deleted
+         and (r.owner_id = $3
+              or (r.visibility = ''controlled'' and r.owner_role_id = any ($4))
+              or (r.visibility = ''public'' and r.organization_id = any ($5)))',
+      v_binding.record_table::regclass)
+    using v_binding.bucket_id, v_organizations, core.get_current_user_id(),
+      rbac.my_subordinate_role_ids(),
+      rbac.my_organizations_with(v_binding.resource || '.' || p_operation);
+  end loop;
+end
+$$;
+comment on function rbac.storage_record_keys(text) is
+  'Bucket and `<organization_id>/<record_id>` of every bound record the caller may read or update (access engine rule, set-based).';
+
+revoke all on function rbac.parse_object_name(text), rbac.storage_object_access(text, text, text),
+  rbac.storage_record_keys(text) from public;
+grant execute on function rbac.parse_object_name(text), rbac.storage_object_access(text, text, text),
+  rbac.storage_record_keys(text) to authenticated, service_role;

@@ -78,6 +78,10 @@ describe('record-gated storage', () => {
     ['non-uuid ids', () => `acme/${dealId}/x.pdf`],
     ['dot-dot', () => `${t.orgId}/${dealId}/..`],
     ['empty file name', () => `${t.orgId}/${dealId}/`],
+    ['upper-case ids', () => `${t.orgId.toUpperCase()}/${dealId}/x.pdf`],
+    ['a backslash in the file name', () => `${t.orgId}/${dealId}/a\\b.pdf`],
+    ['a control character in the file name', () => `${t.orgId}/${dealId}/a\u0001b.pdf`],
+    ['a file name over 255 characters', () => `${t.orgId}/${dealId}/${'x'.repeat(256)}`],
   ])('refuses malformed names: %s', async (_label, name) => {
     await expect(upload(owner, name())).rejects.toMatchObject({ code: '42501' })
   })
@@ -122,5 +126,72 @@ describe('record-gated storage', () => {
     expect(
       await db.as('service_role').query('select name from rbac.orphaned_storage_objects()'),
     ).toContainEqual({ name })
+  })
+
+  it('follows the record: private files for the owner only, controlled ones also for roles above', async () => {
+    const lead = await createRole(db, t, 'lead', t.rootRoleId, ['deals.create'])
+    const agent = await createRole(db, t, 'agent', lead, ['deals.create'])
+    const boss = await addMember(db, t, lead, 'boss')
+    const writer = await addMember(db, t, agent, 'writer')
+    const colleague = await addMember(db, t, agent, 'colleague')
+    const names: Record<string, string> = {}
+    for (const visibility of ['private', 'controlled']) {
+      const [deal] = await db
+        .as(writer)
+        .query(`select id from public.create_deal($1, $2, $3)`, [t.orgId, visibility, visibility])
+      names[visibility] = `${t.orgId}/${deal?.id}/${visibility}.txt`
+      expect(await upload(writer, names[visibility] as string)).toEqual([
+        { name: names[visibility] },
+      ])
+    }
+    const visible = async (user: TestUser) =>
+      (
+        await db
+          .as(user)
+          .query('select name from storage.objects where name = any ($1) order by name', [
+            Object.values(names),
+          ])
+      ).map((r) => r.name)
+    expect(await visible(writer)).toEqual([names.controlled, names.private].sort())
+    expect(await visible(boss)).toEqual([names.controlled])
+    expect(await visible(colleague)).toEqual([])
+    expect(await visible(t.owner)).toEqual([names.controlled])
+    // Overwriting needs update access: the role above may, a colleague may not.
+    const overwrite = (user: TestUser, name: string) =>
+      db
+        .as(user)
+        .query(`update storage.objects set metadata = '{}' where name = $1 returning name`, [name])
+    expect(await overwrite(boss, names.controlled as string)).toEqual([{ name: names.controlled }])
+    expect(await overwrite(colleague, names.controlled as string)).toEqual([])
+    expect(await overwrite(boss, names.private as string)).toEqual([])
+  })
+
+  it('checks a listing with one set per statement: no function call per object', async () => {
+    await db.query(
+      `insert into storage.objects (bucket_id, name, owner_id, metadata)
+       select 'deals', $1 || '/' || $2 || '/bulk-' || g || '.txt', $3, '{}' from generate_series(1, 2000) g`,
+      [t.orgId, dealId, owner.id],
+    )
+    await db.query('analyze storage.objects')
+    const plan = await db.as(reader).tx(async (q) => {
+      const rows = await q(
+        `explain (analyze, verbose, format json) select count(*) from storage.objects where bucket_id = 'deals' and name like $1`,
+        [`${t.orgId}/%`],
+      )
+      return JSON.stringify(rows[0]?.['QUERY PLAN'])
+    })
+    const subplans = [...plan.matchAll(/"Subplan Name":"SubPlan \d+"[^}]*?"Actual Loops":(\d+)/g)]
+    expect(subplans.length).toBeGreaterThanOrEqual(1)
+    for (const [, loops] of subplans) expect(Number(loops)).toBe(1)
+    const filter = /"Filter":"([^"]*)"/.exec(plan)?.[1] ?? ''
+    expect(filter).toMatch(/hashed SubPlan/)
+    expect(filter).not.toMatch(/storage_object_access|parse_object_name/)
+    const [count] = await db
+      .as(reader)
+      .query(
+        `select count(*)::int as n from storage.objects where bucket_id = 'deals' and name like $1`,
+        [`${t.orgId}/${dealId}/bulk-%`],
+      )
+    expect(count).toEqual({ n: 2000 })
   })
 })

@@ -1,5 +1,5 @@
 -- Storage for records (SPEC §6): the private bucket `deals`, and policies on storage.objects
--- that ask the access engine about the object's record. Upload and overwrite need update
+-- that check the object's record with the access engine. Upload and overwrite need update
 -- access to the record, download and listing need read access, removal needs update access.
 
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
@@ -9,15 +9,25 @@ values ('deals', 'deals', false, 20971520,
         'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'])
 on conflict (id) do nothing;
 
+-- Each policy compares the object's name with the caller's record keys (rbac.storage_record_keys,
+-- computed once per statement): `<organization_id>/<record_id>/<file name>`, where the prefix is
+-- the key of a record the caller may read (or update) and the file name is one segment of 1–255
+-- characters, not `.` or `..`, without control characters or backslashes. Listing a bucket is a
+-- hash lookup per object, not a function call per object.
 create policy record_files_select on storage.objects for select to authenticated
-  using (rbac.storage_object_access(bucket_id, name, 'read'));
+  using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('read') k)
+         and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'));
 create policy record_files_insert on storage.objects for insert to authenticated
-  with check (rbac.storage_object_access(bucket_id, name, 'update'));
+  with check ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
+              and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'));
 create policy record_files_update on storage.objects for update to authenticated
-  using (rbac.storage_object_access(bucket_id, name, 'update'))
-  with check (rbac.storage_object_access(bucket_id, name, 'update'));
+  using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
+         and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'))
+  with check ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
+              and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'));
 create policy record_files_delete on storage.objects for delete to authenticated
-  using (rbac.storage_object_access(bucket_id, name, 'update'));
+  using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
+         and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'));
 
 -- File metadata follows the objects of bound buckets.
 create or replace function rbac.sync_organization_file() returns trigger
