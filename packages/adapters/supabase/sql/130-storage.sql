@@ -10,24 +10,26 @@ values ('deals', 'deals', false, 20971520,
 on conflict (id) do nothing;
 
 -- Each policy compares the object's name with the caller's record keys (rbac.storage_record_keys,
--- computed once per statement): `<organization_id>/<record_id>/<file name>`, where the prefix is
--- the key of a record the caller may read (or update) and the file name is one segment of 1–255
--- characters, not `.` or `..`, without control characters or backslashes. Listing a bucket is a
--- hash lookup per object, not a function call per object.
+-- computed once per statement): `<organization_id>/<record_id>/<file name>`, where the first 73
+-- characters are the key of a record the caller may read (or update) and the file name is the
+-- third and last segment, of 1–255 characters (73 + 1 + 255 = 329), not `.` or `..`, without
+-- control characters or backslashes. Listing a bucket is a hash lookup and a few string checks
+-- per object, not a function call per object. (Bounded regex repetitions like {1,255} are slow
+-- in PostgreSQL's engine; the length is checked with char_length instead.)
 create policy record_files_select on storage.objects for select to authenticated
   using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('read') k)
-         and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'));
+         and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329);
 create policy record_files_insert on storage.objects for insert to authenticated
   with check ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
-              and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'));
+              and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329);
 create policy record_files_update on storage.objects for update to authenticated
   using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
-         and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'))
+         and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329)
   with check ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
-              and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'));
+              and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329);
 create policy record_files_delete on storage.objects for delete to authenticated
   using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
-         and substr(name, 74) ~ '^/[^/\x00-\x1f\\]{1,255}$' and substr(name, 75) not in ('.', '..'));
+         and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329);
 
 -- File metadata follows the objects of bound buckets.
 create or replace function rbac.sync_organization_file() returns trigger
