@@ -24,3 +24,104 @@ export function percentile(samples: Samples, p: number): number {
 }
 
 export const median = (samples: Samples) => percentile(samples, 50)
+
+const timed = async (fn: (i: number) => Promise<unknown>, i: number) => {
+  const start = performance.now()
+  await fn(i)
+  return performance.now() - start
+}
+
+/** How many rounds and samples per round; `budgetMs` caps the time spent on slow calls. */
+export type Plan = { rounds?: number; perRound?: number; warmup?: number; budgetMs?: number }
+
+/** A figure and how much it moved between rounds: the median of all samples, [min, max] of the rounds. */
+export type Measured = { value: number; spread: [number, number]; samples: number }
+
+/** A comparison: medians of both sides, their ratio, and [min, max] of the per-round ratios. */
+export type Compared = {
+  value: number
+  baseline: number
+  ratio: number
+  spread: [number, number]
+  samples: number
+}
+
+function perRoundFor(plan: Required<Plan>, slowest: number, calls: number) {
+  if (slowest <= 0) return plan.perRound
+  const fit = Math.floor(plan.budgetMs / (plan.rounds * calls * slowest))
+  return Math.max(1, Math.min(plan.perRound, fit))
+}
+
+const defaults: Required<Plan> = { rounds: 7, perRound: 20, warmup: 5, budgetMs: 8000 }
+
+/**
+ * Measures a against b in rounds, alternating the order (a b, b a, ...) so drift on a shared
+ * machine hits both sides alike. Each round gives a ratio of medians; the spread is the lowest
+ * and highest of those, the ratio is the ratio of the medians of all samples.
+ */
+export async function compare(
+  a: (i: number) => Promise<unknown>,
+  b: (i: number) => Promise<unknown>,
+  options: Plan = {},
+): Promise<Compared> {
+  const plan = { ...defaults, ...options }
+  let slowest = 0
+  for (let i = 0; i < plan.warmup; i++) {
+    slowest = Math.max(slowest, await timed(a, i), await timed(b, i))
+  }
+  const perRound = perRoundFor(plan, slowest, 2)
+  const all = { a: [] as Samples, b: [] as Samples }
+  const ratios: number[] = []
+  let i = 0
+  for (let round = 0; round < plan.rounds; round++) {
+    const ra: Samples = []
+    const rb: Samples = []
+    for (let k = 0; k < perRound; k++, i++) {
+      if (k % 2 === 0) {
+        ra.push(await timed(a, i))
+        rb.push(await timed(b, i))
+      } else {
+        rb.push(await timed(b, i))
+        ra.push(await timed(a, i))
+      }
+    }
+    ratios.push(median(ra) / median(rb))
+    all.a.push(...ra)
+    all.b.push(...rb)
+  }
+  const value = median(all.a)
+  const baseline = median(all.b)
+  return {
+    value,
+    baseline,
+    ratio: value / baseline,
+    spread: [Math.min(...ratios), Math.max(...ratios)],
+    samples: all.a.length,
+  }
+}
+
+/** Measures one operation in rounds: the median of all samples and the range of round medians. */
+export async function repeat(
+  fn: (i: number) => Promise<unknown>,
+  options: Plan = {},
+): Promise<Measured & { all: Samples }> {
+  const plan = { ...defaults, ...options }
+  let slowest = 0
+  for (let i = 0; i < plan.warmup; i++) slowest = Math.max(slowest, await timed(fn, i))
+  const perRound = perRoundFor(plan, slowest, 1)
+  const all: Samples = []
+  const medians: number[] = []
+  let i = 0
+  for (let round = 0; round < plan.rounds; round++) {
+    const samples: Samples = []
+    for (let k = 0; k < perRound; k++, i++) samples.push(await timed(fn, i))
+    medians.push(median(samples))
+    all.push(...samples)
+  }
+  return {
+    value: median(all),
+    spread: [Math.min(...medians), Math.max(...medians)],
+    samples: all.length,
+    all,
+  }
+}

@@ -93,3 +93,135 @@ export async function addUser(
     client.release()
   }
 }
+
+/** The data of the RLS suites: 1M deals over 200 organizations, members at several depths. */
+export type RlsData = {
+  target: Seeded
+  /** Deals per organization. */
+  perOrg: number
+  /** A member with a mid-level role (index 50 of the spine). */
+  member: string
+  shallowUser: string
+  deepUser: string
+  ownerUser: string
+}
+
+/**
+ * `totalDeals` deals over 200 organizations. The target organization has a 200-role DAG (a
+ * spine of 110 roles plus diamonds); the others have a root role only. In the target, owners
+ * and owner roles spread over the DAG and the visibilities are mixed; every 97th deal belongs
+ * to the mid-level member.
+ */
+export async function seedRlsData(
+  owner: pg.Pool,
+  totalDeals: number,
+  log: (s: string) => void,
+): Promise<RlsData> {
+  const orgs = 200
+  log(`seeding ${orgs} organizations and ${totalDeals.toLocaleString()} deals`)
+  const target = await seedOrganization(owner, 'bench-target', {
+    roles: 200,
+    depth: 110,
+    extraEdges: 150,
+  })
+  const ownerUser = await addUser(owner, target.orgId, target.rootRoleId, 'owner@bench-target.test')
+  const others: string[] = []
+  for (let i = 1; i < orgs; i++) {
+    const { rows } = await owner.query(
+      `insert into core.organizations (name, slug) values ($1, $1) returning id`,
+      [`bench-${i}`],
+    )
+    const orgId = rows[0]?.id as string
+    await owner.query('select rbac.create_root_role($1)', [orgId])
+    others.push(orgId)
+  }
+  const member = await addUser(owner, target.orgId, target.roleIds[50] as string, 'mid@bench.test')
+  const shallowUser = await addUser(
+    owner,
+    target.orgId,
+    target.roleIds[2] as string,
+    'shallow@bench.test',
+  )
+  const deepUser = await addUser(
+    owner,
+    target.orgId,
+    target.roleIds[100] as string,
+    'deep@bench.test',
+  )
+  await seedMembers(owner, [target.orgId, ...others], 25)
+  await owner.query('alter table app.deals disable trigger user')
+  const perOrg = Math.floor(totalDeals / orgs)
+  await owner.query(
+    `insert into app.deals (organization_id, title, visibility, owner_id, owner_role_id, amount, created_at)
+     select $1, 'deal ' || g, (array['private','controlled','public'])[1 + g % 3],
+       case when g % 97 = 0 then $3::uuid else gen_random_uuid() end,
+       ($2::uuid[])[1 + g % array_length($2::uuid[], 1)], g % 1000, now() - g * interval '1 second'
+     from generate_series(1, $4) g`,
+    [target.orgId, target.roleIds, member, perOrg],
+  )
+  await owner.query(
+    `insert into app.deals (organization_id, title, visibility, owner_id, owner_role_id, created_at)
+     select o.id, 'deal ' || g, 'public', gen_random_uuid(), r.id, now() - g * interval '1 second'
+     from unnest($1::uuid[]) o(id) join core.roles r on r.organization_id = o.id and r.is_root,
+     generate_series(1, $2) g`,
+    [others, perOrg],
+  )
+  await owner.query('alter table app.deals enable trigger user')
+  await owner.query('vacuum analyze')
+  return { target, perOrg, member, shallowUser, deepUser, ownerUser }
+}
+
+/**
+ * `perOrg` members in each organization, on roles below the root (each organization without a
+ * DAG gets four roles under its root first): the membership tables have realistic sizes, so
+ * plans are the ones a real deployment gets, not those of a table with a handful of rows.
+ */
+export async function seedMembers(owner: pg.Pool, orgIds: string[], perOrg: number): Promise<void> {
+  const client = await owner.connect()
+  try {
+    await client.query('begin')
+    await client.query(`select set_config('tenantbase.allow_uninvited_user', 'on', true)`)
+    await client.query(
+      `with o as (
+         select r.organization_id, r.id as root_id from core.roles r
+         where r.is_root and r.organization_id = any ($1::uuid[])
+           and not exists (select 1 from rbac.role_edges e where e.organization_id = r.organization_id)),
+       added as (
+         insert into core.roles (organization_id, name)
+         select o.organization_id, 'team-' || g from o, generate_series(1, 4) g
+         returning organization_id, id)
+       insert into rbac.role_edges (organization_id, parent_role_id, child_role_id)
+       select a.organization_id, o.root_id, a.id from added a join o using (organization_id)`,
+      [orgIds],
+    )
+    await client.query(
+      `with slots as (
+         select o.id as organization_id, g, row_number() over () as n
+         from unnest($1::uuid[]) o(id), generate_series(1, $2) g),
+       users as (
+         insert into auth.users (instance_id, id, aud, role, email, encrypted_password,
+           email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+         select '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated',
+           'authenticated', 'member-' || n || '@bench-members.test', '', now(),
+           '{"provider":"email","providers":["email"]}', '{}', now(), now()
+         from slots
+         returning id, email)
+       insert into core.memberships (organization_id, user_id, role_id)
+       select s.organization_id, u.id, case
+         -- Every organization has exactly one owner: the first member where there is none yet.
+         when s.g = 1 and not exists (select 1 from core.memberships m join core.roles r on r.id = m.role_id
+                                      where m.organization_id = s.organization_id and r.is_root)
+           then (select r.id from core.roles r where r.organization_id = s.organization_id and r.is_root)
+         else (select r.id from core.roles r where r.organization_id = s.organization_id and not r.is_root
+               order by md5(r.id::text || s.n::text) limit 1) end
+       from slots s join users u on u.email = 'member-' || s.n || '@bench-members.test'`,
+      [orgIds, perOrg],
+    )
+    await client.query('commit')
+  } catch (error) {
+    await client.query('rollback')
+    throw error
+  } finally {
+    client.release()
+  }
+}

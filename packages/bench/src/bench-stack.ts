@@ -1,0 +1,103 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { type Cluster, freePort, SUPERUSER, startCluster } from '@tenantbase/local-supabase/cluster'
+import { startGateway } from '@tenantbase/local-supabase/gateway'
+import { ANON_KEY, SERVICE_ROLE_KEY } from '@tenantbase/local-supabase/keys'
+import {
+  applyMigrations,
+  GENERATED_MARKER,
+  generateMigrations,
+  readMigrationFiles,
+} from '@tenantbase/local-supabase/migrations'
+import {
+  createDatabase,
+  installClusterRoles,
+  installDatabasePlatform,
+} from '@tenantbase/local-supabase/platform'
+
+export type BenchStack = {
+  cluster: Cluster
+  database: string
+  apiUrl: string
+  anonKey: string
+  serviceRoleKey: string
+  close(): Promise<void>
+}
+
+type GatewayConfig = Parameters<typeof startGateway>[0]['config']
+
+// supabase/config.toml's settings that matter here: the claims hook on every token issue.
+const config: GatewayConfig = {
+  api: { schemas: ['public'], max_rows: 1000 },
+  auth: {
+    site_url: 'http://127.0.0.1:5173',
+    additional_redirect_urls: [],
+    jwt_expiry: 3600,
+    enable_signup: true,
+    enable_refresh_token_rotation: true,
+    refresh_token_reuse_interval: 10,
+    minimum_password_length: 8,
+    email: { enable_signup: true, enable_confirmations: false },
+    hook: {
+      custom_access_token: {
+        enabled: true,
+        uri: 'pg-functions://postgres/public/custom_access_token_hook',
+      },
+    },
+  },
+  storage: { file_size_limit: '50MiB' },
+}
+
+/**
+ * A throwaway cluster whose database is built from the SQL packages (as the test templates are),
+ * not from supabase/migrations: the bench measures the SQL of this checkout, whether or not its
+ * migrations have been generated yet. The gateway runs in this process, on a free port.
+ */
+export async function startBenchStack(log: (s: string) => void): Promise<BenchStack> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tenantbase-bench-'))
+  await chmod(dir, 0o755)
+  const cluster = await startCluster({
+    dataDir: path.join(dir, 'db'),
+    port: await freePort(),
+    persistent: false,
+    fast: true,
+  })
+  const database = 'bench'
+  try {
+    log('building the database from the SQL packages')
+    await installClusterRoles(cluster)
+    await createDatabase(cluster, database)
+    await installDatabasePlatform(cluster, database)
+    const appMigrations = (await readMigrationFiles()).filter(
+      (m) => !m.name.includes(GENERATED_MARKER),
+    )
+    const migrations = [...(await generateMigrations('supabase')), ...appMigrations].sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )
+    await applyMigrations(cluster, database, migrations)
+    const gateway = await startGateway({
+      databaseUrl: cluster.url(SUPERUSER, database),
+      port: await freePort(),
+      config,
+      storageDir: path.join(dir, 'storage'),
+      mailer: { send: async () => undefined },
+    })
+    return {
+      cluster,
+      database,
+      apiUrl: gateway.url,
+      anonKey: ANON_KEY,
+      serviceRoleKey: SERVICE_ROLE_KEY,
+      close: async () => {
+        await gateway.close().catch(() => undefined)
+        await cluster.stop()
+        await rm(dir, { recursive: true, force: true })
+      },
+    }
+  } catch (error) {
+    await cluster.stop().catch(() => undefined)
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+}
