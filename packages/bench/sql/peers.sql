@@ -10,7 +10,7 @@
 -- this file holds the functions and is run before the policies are attached.
 
 create schema if not exists bench_peers;
-grant usage on schema bench_peers to authenticated;
+grant usage on schema bench_peers to authenticated, service_role;
 
 -- SMTA (saas-multi-tenant-architecture/saasdb, packages/core/sql/rls/helpers.sql): the canonical
 -- gate `is_deleted = false and core.is_org_member(organization_id)`, a SQL function, security

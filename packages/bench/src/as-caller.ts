@@ -12,6 +12,7 @@ export async function asCaller(
   caller: Caller,
   sql: string,
   params: unknown[] = [],
+  options: { timeoutMs?: number } = {},
 ): Promise<Record<string, unknown>[]> {
   const client = await db.connect()
   try {
@@ -22,6 +23,10 @@ export async function asCaller(
       `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`,
       [role, JSON.stringify(claims)],
     )
+    if (options.timeoutMs)
+      await client.query(`select set_config('statement_timeout', $1, true)`, [
+        String(options.timeoutMs),
+      ])
     const result = await client.query(sql, params)
     await client.query('commit')
     return result.rows

@@ -23,9 +23,9 @@ as $$
   with active as (
     select m.organization_id, m.role_id
     from core.memberships m
-    join core.organizations o on o.id = m.organization_id and not o.is_deleted
     left join core.users_meta um on um.user_id = m.user_id
     where m.user_id = p_user_id and not m.is_deleted
+      and not exists (select 1 from core.organizations o where o.id = m.organization_id and o.is_deleted)
     order by (m.organization_id = um.active_organization_id) desc nulls last, m.created_at, m.organization_id
     limit 1
   )

@@ -27,6 +27,10 @@ export async function graphBench(
   await addUser(owner, org.orgId, org.rootRoleId, 'owner@bench-dag.test')
   const mid = org.roleIds[30] as string
   const user = await addUser(owner, org.orgId, mid, 'claims@bench-dag.test')
+  // The steady state of a live database (autovacuum has run): visibility map and statistics.
+  await owner.query(
+    'vacuum analyze rbac.role_closure, rbac.role_edges, rbac.role_permissions, core.roles, core.memberships',
+  )
 
   const hookSql = `select public.custom_access_token_hook($1::jsonb)`
   const event = JSON.stringify({
