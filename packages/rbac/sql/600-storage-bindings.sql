@@ -74,19 +74,20 @@ $$;
 comment on function rbac.storage_object_access(text, text, text) is
   'Access to a stored object = access to its record (org/record/file name), by the access engine.';
 
--- The records of bound tables the caller may read (or update), as `<organization_id>/<record_id>`
--- keys: the exact prefix of their objects' names. Storage policies compare each object's name
--- with this set, computed once per statement (a hashed subplan), so listing a bucket costs a
--- hash lookup per object instead of a function call per object (SPEC §4.4). The rule is the
--- access engine's, over the same caller sets as the policies of app.deals; records are read by
--- the definer, not through the caller's view of the record table. Keys are the canonical text of
--- the ids, so only well-formed, lowercase names can match.
+-- The records of bound tables the caller may read (or update), as `<organization_id>/<record_id>/`
+-- keys: the exact folder of their objects. Storage policies compare each object's name with this
+-- set, computed once per statement (a hashed subplan; once per worker in a parallel scan), so
+-- listing a bucket costs a hash lookup per object instead of a function call per object
+-- (SPEC §4.4). The rule is the access engine's, over the same caller sets as the policies of
+-- app.deals; records are read by the definer, not through the caller's view of the record table.
+-- Keys are the canonical text of the ids, so only well-formed, lowercase names can match.
 create or replace function rbac.storage_record_keys(p_operation text)
 returns table (bucket_id text, record_key text)
 language plpgsql stable
 security definer -- reads the bound record tables whatever the caller may see of them
 set search_path = ''
 rows 1000
+parallel safe -- reads only; a parallel scan of storage.objects computes it in each worker
 as $$
 declare
   v_binding rbac.storage_bindings;
@@ -101,7 +102,7 @@ begin
   end if;
   for v_binding in select * from rbac.storage_bindings b order by b.bucket_id loop
     return query execute format(
-      'select $1, r.organization_id::text || ''/'' || r.id::text from %s r
+      'select $1, r.organization_id::text || ''/'' || r.id::text || ''/'' from %s r
        where r.organization_id = any ($2) and not r.is_deleted
          and (r.owner_id = $3
               or (r.visibility = ''controlled'' and r.owner_role_id = any ($4))
@@ -114,7 +115,7 @@ begin
 end
 $$;
 comment on function rbac.storage_record_keys(text) is
-  'Bucket and `<organization_id>/<record_id>` of every bound record the caller may read or update (access engine rule, set-based).';
+  'Bucket and `<organization_id>/<record_id>/` of every bound record the caller may read or update (access engine rule, set-based).';
 
 revoke all on function rbac.parse_object_name(text), rbac.storage_object_access(text, text, text),
   rbac.storage_record_keys(text) from public;

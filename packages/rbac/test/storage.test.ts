@@ -79,6 +79,7 @@ describe('record-gated storage', () => {
     ['dot-dot', () => `${t.orgId}/${dealId}/..`],
     ['empty file name', () => `${t.orgId}/${dealId}/`],
     ['upper-case ids', () => `${t.orgId.toUpperCase()}/${dealId}/x.pdf`],
+    ['a longer second segment', () => `${t.orgId}/${dealId}x/file.pdf`],
     ['a backslash in the file name', () => `${t.orgId}/${dealId}/a\\b.pdf`],
     ['a control character in the file name', () => `${t.orgId}/${dealId}/a\u0001b.pdf`],
     ['a file name over 255 characters', () => `${t.orgId}/${dealId}/${'x'.repeat(256)}`],

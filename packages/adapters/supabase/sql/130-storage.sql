@@ -9,27 +9,33 @@ values ('deals', 'deals', false, 20971520,
         'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'])
 on conflict (id) do nothing;
 
--- Each policy compares the object's name with the caller's record keys (rbac.storage_record_keys,
--- computed once per statement): `<organization_id>/<record_id>/<file name>`, where the first 73
--- characters are the key of a record the caller may read (or update) and the file name is the
--- third and last segment, of 1–255 characters (73 + 1 + 255 = 329), not `.` or `..`, without
--- control characters or backslashes. Listing a bucket is a hash lookup and a few string checks
--- per object, not a function call per object. (Bounded regex repetitions like {1,255} are slow
--- in PostgreSQL's engine; the length is checked with char_length instead.)
+-- Each policy compares the object's folder with the caller's record keys
+-- (rbac.storage_record_keys, computed once per statement): the first 74 characters of
+-- `<organization_id>/<record_id>/<file name>` must be the key of a record the caller may read (or
+-- update). Only then is the rest checked: the file name is the third and last segment, of 1–255
+-- characters (73 + 1 + 255 = 329 in all), not `.` or `..`, without control characters or
+-- backslashes. The CASE keeps that order, so objects of other records cost one hash lookup.
+-- (A bounded regex repetition like {1,255} costs ~20 µs per call in PostgreSQL's engine; the
+-- length is checked with char_length.)
 create policy record_files_select on storage.objects for select to authenticated
-  using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('read') k)
-         and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329);
+  using (case when (bucket_id, left(name, 74)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('read') k)
+         then name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329
+         else false end);
 create policy record_files_insert on storage.objects for insert to authenticated
-  with check ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
-              and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329);
+  with check (case when (bucket_id, left(name, 74)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
+              then name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329
+              else false end);
 create policy record_files_update on storage.objects for update to authenticated
-  using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
-         and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329)
-  with check ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
-              and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329);
+  using (case when (bucket_id, left(name, 74)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
+         then name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329
+         else false end)
+  with check (case when (bucket_id, left(name, 74)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
+              then name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329
+              else false end);
 create policy record_files_delete on storage.objects for delete to authenticated
-  using ((bucket_id, left(name, 73)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
-         and name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329);
+  using (case when (bucket_id, left(name, 74)) in (select k.bucket_id, k.record_key from rbac.storage_record_keys('update') k)
+         then name ~ '^[^/]+/[^/]+/[^/\x00-\x1f\\]+$' and name !~ '/\.\.?$' and char_length(name) <= 329
+         else false end);
 
 -- File metadata follows the objects of bound buckets.
 create or replace function rbac.sync_organization_file() returns trigger
