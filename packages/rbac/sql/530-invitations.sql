@@ -95,6 +95,9 @@ begin
   if core.get_current_user_id() is null then
     raise exception 'Sign in to accept an invitation' using errcode = '42501';
   end if;
+  if core.get_current_user_email() is null then
+    raise exception 'Confirm your email address before accepting an invitation' using errcode = '42501';
+  end if;
   perform rbac.accept_invitation_for(v_invitation, core.get_current_user_id(), core.get_current_user_email());
   return query select v_invitation.organization_id, v_invitation.unit_id, v_invitation.role_id, o.name
   from core.organizations o where o.id = v_invitation.organization_id;

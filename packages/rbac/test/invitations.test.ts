@@ -168,3 +168,79 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     })
   })
 })
+
+// Supabase: the account's email counts only once confirmed (auth.users.email with
+// email_confirmed_at set). GoTrue keeps a requested change in email_change until it is confirmed.
+describe('invitations are bound to a confirmed email (supabase)', () => {
+  let db: TestDatabase
+  let t: Tenant
+  let member: string
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    t = await createTenant(db, 'Confirmed')
+    member = await createRole(db, t, 'member', t.rootRoleId)
+  })
+  afterAll(() => db.close())
+
+  const invite = async (email: string) =>
+    (
+      await db
+        .as(t.owner)
+        .query<{ id: string; token: string }>(
+          'select id, token from public.create_invitation($1, $2, $3)',
+          [email, t.orgId, member],
+        )
+    )[0] as { id: string; token: string }
+  const membershipsOf = (userId: string) =>
+    db.query('select role_id from core.memberships where user_id = $1 and organization_id = $2', [
+      userId,
+      t.orgId,
+    ])
+
+  it('refuses an account whose email was never confirmed', async () => {
+    const inv = await invite('unconfirmed@example.com')
+    const user = await db.createUser({ email: 'unconfirmed@example.com' })
+    await db.asAuthAdmin.query('update auth.users set email_confirmed_at = null where id = $1', [
+      user.id,
+    ])
+    await expect(
+      db.as(user).query('select * from public.accept_invitation($1)', [inv.token]),
+    ).rejects.toMatchObject({
+      code: '42501',
+      message: 'Confirm your email address before accepting an invitation',
+    })
+    expect(await membershipsOf(user.id)).toEqual([])
+    await db.asAuthAdmin.query('update auth.users set email_confirmed_at = now() where id = $1', [
+      user.id,
+    ])
+    await db.as(user).query('select * from public.accept_invitation($1)', [inv.token])
+    expect(await membershipsOf(user.id)).toEqual([{ role_id: member }])
+  })
+
+  it('ignores a pending email change to the invited address until it is confirmed', async () => {
+    const inv = await invite('target@example.com')
+    const user = await db.createUser({ email: 'switcher@example.com' })
+    // What GoTrue stores for updateUser({ email }) with secure email change: the address waits
+    // in email_change with its tokens; auth.users.email stays the confirmed one.
+    await db.asAuthAdmin.query(
+      `update auth.users set email_change = 'target@example.com', email_change_token_new = 'a1',
+         email_change_token_current = 'b2', email_change_sent_at = now() where id = $1`,
+      [user.id],
+    )
+    await expect(
+      db.as(user).query('select * from public.accept_invitation($1)', [inv.token]),
+    ).rejects.toMatchObject({
+      code: '42501',
+      message: 'This invitation was sent to another email address',
+    })
+    expect(await membershipsOf(user.id)).toEqual([])
+    // Confirmed (GoTrue's ConfirmEmailChange): the new address becomes the account's email.
+    await db.asAuthAdmin.query(
+      `update auth.users set email = email_change, email_change = '', email_change_token_new = '',
+         email_change_token_current = '' where id = $1`,
+      [user.id],
+    )
+    await db.as(user).query('select * from public.accept_invitation($1)', [inv.token])
+    expect(await membershipsOf(user.id)).toEqual([{ role_id: member }])
+  })
+})
