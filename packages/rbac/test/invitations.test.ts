@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@tenantbase/local-supabase/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRole, createTenant, type Tenant } from './factories.ts'
+import { addMember, createRole, createTenant, type Tenant } from './factories.ts'
 
 describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) => {
   let db: TestDatabase
@@ -153,6 +153,47 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
         existing.id,
       ]),
     ).toEqual([{ n: 0 }])
+  })
+
+  it('resends and cancels only for callers who may invite to that role now (the rule of create)', async () => {
+    // lead and coordinator both hold members.invite; only lead is above agent.
+    const lead = await createRole(db, t, 'lead', t.rootRoleId, ['members.invite', 'deals.read'])
+    const agent = await createRole(db, t, 'agent', lead)
+    const coordinator = await createRole(db, t, 'coordinator', t.rootRoleId, ['members.invite'])
+    const alice = await addMember(db, t, lead, 'alice')
+    const plain = await addMember(db, t, agent, 'plain')
+    const stranger = (await createTenant(db, 'Stranger')).owner
+    const [inv] = await db
+      .as(alice)
+      .query('select id, token from public.create_invitation($1, $2, $3)', [
+        'rekey@example.com',
+        t.orgId,
+        agent,
+      ])
+    // Alice is moved beside the invitation's role: she may no longer invite to it.
+    await db
+      .as(t.owner)
+      .query('select public.update_member_role($1, $2, $3)', [t.orgId, alice.id, coordinator])
+    for (const call of ['select * from public.resend_invitation($1)', 'select public.cancel_invitation($1)']) {
+      await expect(db.as(alice).query(call, [inv?.id])).rejects.toMatchObject({
+        code: '42501',
+        message: 'You can only invite people to roles below your own',
+      })
+      await expect(db.as(plain).query(call, [inv?.id])).rejects.toMatchObject({
+        code: '42501',
+        message: 'Missing permission members.invite',
+      })
+      await expect(db.as(stranger).query(call, [inv?.id])).rejects.toMatchObject({
+        code: 'PT404',
+        message: 'Invitation not found',
+      })
+    }
+    // Nothing changed: the original token still works for the invited person.
+    expect(
+      await db.query('select status from core.invitations where id = $1', [inv?.id]),
+    ).toEqual([{ status: 'pending' }])
+    const invited = await db.createUser({ email: 'rekey@example.com' })
+    await db.as(invited).query('select * from public.accept_invitation($1)', [inv?.token])
   })
 
   it('lists invitations for inviters only', async () => {
