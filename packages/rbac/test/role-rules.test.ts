@@ -78,7 +78,7 @@ describe('role rules', () => {
       ),
     ).rejects.toMatchObject({
       code: 'P0001',
-      message: 'The root role always holds every permission; its permissions cannot be edited',
+      message: 'The root role holds every permission enabled for the organization; its permissions cannot be edited',
     })
   })
 
