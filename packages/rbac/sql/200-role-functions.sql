@@ -12,7 +12,7 @@ declare
 begin
   select * into v_role from core.roles r where r.id = p_role_id;
   if v_role.id is null or rbac.caller_role_id(v_role.organization_id) is null then
-    raise exception 'Role not found' using errcode = 'P0002';
+    raise exception 'Role not found' using errcode = 'PT404';
   end if;
   if not rbac.caller_is_above(p_role_id) then
     raise exception 'You can only manage roles below your own' using errcode = '42501';
@@ -52,7 +52,7 @@ begin
   perform rbac.require_permission(p_org_id, 'roles.manage');
   perform rbac.require_known_permissions(p_permissions);
   if not exists (select 1 from core.roles r where r.id = p_parent_role_id and r.organization_id = p_org_id) then
-    raise exception 'Parent role not found in this organization' using errcode = 'P0002';
+    raise exception 'Parent role not found in this organization' using errcode = 'PT404';
   end if;
   if not (p_parent_role_id = v_my_role or rbac.is_above(v_my_role, p_parent_role_id)) then
     raise exception 'You can only create roles under your own role or below it' using errcode = '42501';
@@ -145,7 +145,7 @@ begin
   perform rbac.require_permission(v_role.organization_id, 'roles.manage');
   if not exists (select 1 from core.roles r
                  where r.id = p_parent_role_id and r.organization_id = v_role.organization_id) then
-    raise exception 'Parent role not found in this organization' using errcode = 'P0002';
+    raise exception 'Parent role not found in this organization' using errcode = 'PT404';
   end if;
   if not (p_parent_role_id = v_my_role or rbac.is_above(v_my_role, p_parent_role_id)) then
     raise exception 'You can only attach roles under your own role or below it' using errcode = '42501';
@@ -169,7 +169,7 @@ begin
   perform rbac.lock_graph(v_role.organization_id);
   if not exists (select 1 from rbac.role_edges e
                  where e.child_role_id = p_role_id and e.parent_role_id = p_parent_role_id) then
-    raise exception 'This role does not have that parent' using errcode = 'P0002';
+    raise exception 'This role does not have that parent' using errcode = 'PT404';
   end if;
   if not exists (select 1 from rbac.role_edges e
                  where e.child_role_id = p_role_id and e.parent_role_id <> p_parent_role_id) then

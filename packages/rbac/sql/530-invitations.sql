@@ -39,7 +39,7 @@ begin
   if p_unit_id is not null and not exists (
     select 1 from core.units u where u.id = p_unit_id and u.organization_id = p_organization_id and not u.is_deleted
   ) then
-    raise exception 'Unit not found in this organization' using errcode = 'P0002';
+    raise exception 'Unit not found in this organization' using errcode = 'PT404';
   end if;
   if exists (select 1 from core.memberships m join core.users_meta um on um.user_id = m.user_id
              where m.organization_id = p_organization_id and not m.is_deleted and lower(um.email) = v_email) then

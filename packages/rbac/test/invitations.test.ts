@@ -51,7 +51,7 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     ])
     await expect(
       db.as('anon').query('select * from public.get_invitation_details($1)', ['A'.repeat(43)]),
-    ).rejects.toMatchObject({ code: 'P0002', message: 'Invitation not found' })
+    ).rejects.toMatchObject({ code: 'PT404', message: 'Invitation not found' })
     await expect(
       db.as('anon').query('select * from public.get_invitation_details($1)', ['short']),
     ).rejects.toMatchObject({
@@ -105,7 +105,7 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     await expect(
       db.as(late).query('select * from public.accept_invitation($1)', [inv?.token]),
     ).rejects.toMatchObject({
-      code: 'P0002',
+      code: 'PT404',
     })
     await db.as(late).query('select * from public.accept_invitation($1)', [again?.token])
   })

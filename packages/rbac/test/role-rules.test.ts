@@ -171,7 +171,7 @@ describe('role rules', () => {
     await expect(
       db.as(other.owner).query('select public.delete_role($1)', [intern]),
     ).rejects.toMatchObject({
-      code: 'P0002',
+      code: 'PT404',
       message: 'Role not found',
     })
     await expect(
