@@ -174,7 +174,10 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     await db
       .as(t.owner)
       .query('select public.update_member_role($1, $2, $3)', [t.orgId, alice.id, coordinator])
-    for (const call of ['select * from public.resend_invitation($1)', 'select public.cancel_invitation($1)']) {
+    for (const call of [
+      'select * from public.resend_invitation($1)',
+      'select public.cancel_invitation($1)',
+    ]) {
       await expect(db.as(alice).query(call, [inv?.id])).rejects.toMatchObject({
         code: '42501',
         message: 'You can only invite people to roles below your own',
@@ -189,9 +192,9 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
       })
     }
     // Nothing changed: the original token still works for the invited person.
-    expect(
-      await db.query('select status from core.invitations where id = $1', [inv?.id]),
-    ).toEqual([{ status: 'pending' }])
+    expect(await db.query('select status from core.invitations where id = $1', [inv?.id])).toEqual([
+      { status: 'pending' },
+    ])
     const invited = await db.createUser({ email: 'rekey@example.com' })
     await db.as(invited).query('select * from public.accept_invitation($1)', [inv?.token])
   })
