@@ -138,6 +138,22 @@ describe('invite-only sign-up', () => {
     ).toEqual([{ n: 0 }])
   })
 
+  it('keeps sign-up invite-only when people may create organizations', async () => {
+    await db.query(
+      `update platform.platform_settings set value = 'true' where key = 'allow_organization_creation'`,
+    )
+    try {
+      await expect(signUp('creator@example.com', {}, true)).rejects.toMatchObject({
+        code: '42501',
+        message: 'Sign-up requires an invitation',
+      })
+    } finally {
+      await db.query(
+        `update platform.platform_settings set value = 'false' where key = 'allow_organization_creation'`,
+      )
+    }
+  })
+
   it('refuses a token issued for another email, and a used token', async () => {
     const [inv] = await db
       .as(t.owner)
