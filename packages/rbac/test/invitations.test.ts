@@ -202,13 +202,29 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
   it('lists invitations for inviters only', async () => {
     const rows = await db
       .as(t.owner)
-      .query('select email, status from public.list_invitations($1, $2)', [t.orgId, 'revoked'])
-    expect(rows).toEqual([{ email: 'cancel@example.com', status: 'revoked' }])
+      .query('select email, status, invited_by, invited_by_email from public.list_invitations($1, $2)', [
+        t.orgId,
+        'revoked',
+      ])
+    expect(rows).toEqual([
+      {
+        email: 'cancel@example.com',
+        status: 'revoked',
+        invited_by: t.owner.id,
+        invited_by_email: t.owner.email,
+      },
+    ])
+    // SMTA's name for the same status.
+    expect(
+      await db
+        .as(t.owner)
+        .query('select email from public.list_invitations($1, $2)', [t.orgId, 'cancelled']),
+    ).toEqual([{ email: 'cancel@example.com' }])
     await expect(
       db.as(t.owner).query('select * from public.list_invitations($1, $2)', [t.orgId, 'bogus']),
     ).rejects.toMatchObject({
       code: '22023',
-      message: 'Invalid status bogus: use pending, accepted, revoked or expired',
+      message: 'Invalid status bogus: use pending, accepted, revoked (or cancelled) or expired',
     })
   })
 })
