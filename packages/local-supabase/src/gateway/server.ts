@@ -45,6 +45,10 @@ export async function startGateway(options: {
       // A dropped connection (database restart) must not take the gateway down: the pool drops
       // the broken client and opens a new connection for the next request.
       found.on('error', () => undefined)
+      // The pool listens for errors only while a client is idle. A client checked out by a
+      // request whose server dies between two queries emits 'error' with nobody listening,
+      // which would crash the gateway; the request itself still fails through its query.
+      found.on('connect', (client) => client.on('error', () => undefined))
       pools.set(login, found)
     }
     return found

@@ -1,7 +1,7 @@
 import { runningPostmaster } from '#src/db/postmaster.ts'
 import { isAlive } from '#src/processes.ts'
 import type { StackPaths } from '#src/stack/paths.ts'
-import { httpGet, probePostgres, probeTcp } from '#src/stack/probes.ts'
+import { httpGet, probePostgres } from '#src/stack/probes.ts'
 import { readState, type StackState } from '#src/stack/state.ts'
 
 const PROBE_TIMEOUT_MS = 1_000
@@ -32,7 +32,8 @@ async function checkParts(state: StackState): Promise<Part[]> {
   const [db, gateway, mail] = await Promise.all([
     probePostgres(dbHost, dbPort, PROBE_TIMEOUT_MS),
     ports ? httpGet(ports.api, '/auth/v1/health', PROBE_TIMEOUT_MS) : undefined,
-    ports ? probeTcp(ports.mail, PROBE_TIMEOUT_MS) : false,
+    // An HTTP answer, not just a TCP accept: the kernel accepts for a stopped process too.
+    ports ? httpGet(ports.mail, '/', PROBE_TIMEOUT_MS).then((r) => r !== undefined) : false,
   ])
   return [
     {

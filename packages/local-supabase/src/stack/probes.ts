@@ -77,17 +77,3 @@ export function probePostgres(
     socket.once('end', () => done('no answer'))
   })
 }
-
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-export function probeTcp(port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(timeoutMs, () => done(false))
-    socket.once('error', () => done(false))
-    socket.once('connect', () => done(true))
-  })
-}

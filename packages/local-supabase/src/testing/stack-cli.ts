@@ -28,7 +28,12 @@ export async function createStackCli(): Promise<StackCli> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'tenantbase-stack-'))
   // The server may run as the OS user postgres (when tests run as root): let it reach its data.
   await chmod(home, 0o755)
-  const ports = { api: await freePort(), db: await freePort(), mail: await freePort(), smtp: await freePort() }
+  const ports = {
+    api: await freePort(),
+    db: await freePort(),
+    mail: await freePort(),
+    smtp: await freePort(),
+  }
   const env = {
     TENANTBASE_STACK_HOME: home,
     TENANTBASE_API_PORT: String(ports.api),
