@@ -85,7 +85,11 @@ export async function serve(options: { background?: boolean } = {}): Promise<Sta
       databaseUrlVariable: DATABASE_URL_VARIABLE,
       signingKeyFile: paths.signingKeyFile,
       stackHome: paths.home,
-      onDatabaseLog: (line) => process.stdout.write(prefixLines('[postgres] ', line)),
+      // PostgreSQL's own lines go to stack.log; in the foreground (pnpm dev) they would bury
+      // the status in the terminal.
+      onDatabaseLog: options.background
+        ? (line) => process.stdout.write(prefixLines('[postgres] ', line))
+        : undefined,
       configure: () => config,
     })
     const launched = stack
