@@ -8,6 +8,7 @@ const QUIET_SCRIPTS = new Set([
   'stack:stop',
   'stack:reset',
   'db:generate',
+  'db:new',
 ])
 
 function updateConfig(config) {

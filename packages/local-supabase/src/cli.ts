@@ -7,7 +7,9 @@ const usage = `Usage: tenantbase-stack <command>
   stop              stop the background stack
   reset             wipe the local database, re-create it, apply migrations and seed
   dev               run the stack in the foreground until Ctrl-C
-  generate          write supabase/migrations from the SQL packages`
+  generate [--name <name>]
+                    write a new migration for what changed in the SQL packages
+  new <name>        create an empty migration for a change written by hand`
 
 const [command, ...args] = process.argv.slice(2)
 
@@ -81,10 +83,29 @@ async function main(): Promise<number> {
       return -1
     }
     case 'generate': {
-      const { writeMigrations } = await import('#src/db/migrations.ts')
-      const names = await writeMigrations()
+      const { generateMigration } = await import('#src/db/schema/generate-migration.ts')
+      const nameIndex = args.indexOf('--name')
+      const result = await generateMigration({
+        name: nameIndex >= 0 ? args[nameIndex + 1] : undefined,
+      })
+      for (const name of result.recorded) console.log(`Recorded supabase/migrations/${name}`)
       console.log(
-        `Wrote ${names.length} migrations to supabase/migrations:\n  ${names.join('\n  ')}`,
+        result.written
+          ? `Wrote supabase/migrations/${result.written}`
+          : 'The migrations are up to date with the SQL packages.',
+      )
+      return 0
+    }
+    case 'new': {
+      const name = args[0]
+      if (!name) {
+        console.error('Usage: pnpm db:new <name>   (e.g. pnpm db:new add_deal_priority)')
+        return 1
+      }
+      const { createEmptyMigration } = await import('#src/db/migrations.ts')
+      const file = await createEmptyMigration(name)
+      console.log(
+        `Created supabase/migrations/${file}. Write the change there, make the same change to the SQL packages, then run \`pnpm db:generate\`.`,
       )
       return 0
     }
