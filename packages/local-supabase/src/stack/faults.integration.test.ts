@@ -67,6 +67,16 @@ describe('stack:status', () => {
   })
 })
 
+describe('pnpm dev beside a running background stack', () => {
+  it('says so and how to go on, instead of starting a second stack', async () => {
+    const run = await cli.run(['dev'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toBe(
+      `The local stack already runs in the background (pid ${cli.state()?.pid}), so \`pnpm dev\` did not start a second one.\nFix: use it as it is (\`pnpm stack:status\`), or stop it first with \`pnpm stack:stop\`.\n`,
+    )
+  })
+})
+
 describe('the database is killed under traffic', () => {
   type Outcome =
     | { ok: true; id: string }
