@@ -4,12 +4,7 @@ import path from 'node:path'
 import { type Cluster, freePort, SUPERUSER, startCluster } from '@tenantbase/local-supabase/cluster'
 import { startGateway } from '@tenantbase/local-supabase/gateway'
 import { ANON_KEY, SERVICE_ROLE_KEY } from '@tenantbase/local-supabase/keys'
-import {
-  applyMigrations,
-  GENERATED_MARKER,
-  generateMigrations,
-  readMigrationFiles,
-} from '@tenantbase/local-supabase/migrations'
+import { applyMigrations, packageSchema } from '@tenantbase/local-supabase/migrations'
 import {
   createDatabase,
   installClusterRoles,
@@ -69,13 +64,7 @@ export async function startBenchStack(log: (s: string) => void): Promise<BenchSt
     await installClusterRoles(cluster)
     await createDatabase(cluster, database)
     await installDatabasePlatform(cluster, database)
-    const appMigrations = (await readMigrationFiles()).filter(
-      (m) => !m.name.includes(GENERATED_MARKER),
-    )
-    const migrations = [...(await generateMigrations('supabase')), ...appMigrations].sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )
-    await applyMigrations(cluster, database, migrations)
+    await applyMigrations(cluster, database, await packageSchema('supabase'))
     const gateway = await startGateway({
       databaseUrl: cluster.url(SUPERUSER, database),
       port: await freePort(),

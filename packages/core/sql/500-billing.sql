@@ -28,6 +28,8 @@ create table platform.subscription_products (
 );
 comment on table platform.subscription_products is 'Sellable plans (a provider price each), seeded or synced from the provider.';
 comment on column platform.subscription_products.amount is 'Price per unit (seat) in the currency''s minor unit.';
+create trigger subscription_products_touch before insert or update on platform.subscription_products
+  for each row execute function utils.touch();
 
 create table platform.billing_customers (
   id uuid primary key default gen_random_uuid(),
@@ -170,16 +172,19 @@ revoke all on function platform.apply_billing_event(jsonb) from public, anon, au
 grant execute on function platform.apply_billing_event(jsonb) to service_role;
 
 create or replace function public.list_subscription_products()
-returns table (id uuid, plan text, name text, description text, billing_interval text, amount integer, currency text,
-  seat_based boolean, features jsonb, provider text, provider_price_id text)
+returns table (id uuid, name text, description text, billing_interval text, amount integer,
+  created_at timestamptz, updated_at timestamptz, created_by uuid, updated_by uuid,
+  plan text, currency text, seat_based boolean, features jsonb, provider text, provider_price_id text)
 language sql stable
 security definer -- pricing pages read active products; the table stays closed
 set search_path = ''
 as $$
-  select p.id, p.plan, p.name, p.description, p.billing_interval, p.amount, p.currency, p.seat_based, p.features,
-    p.provider, p.provider_price_id
+  select p.id, p.name, p.description, p.billing_interval, p.amount, p.created_at, p.updated_at, p.created_by,
+    p.updated_by, p.plan, p.currency, p.seat_based, p.features, p.provider, p.provider_price_id
   from platform.subscription_products p where p.is_active order by p.amount, p.name
 $$;
+comment on function public.list_subscription_products() is
+  'Active plans for pricing pages (anon): SMTA''s fields, then plan, currency, seats, features and the provider price.';
 revoke all on function public.list_subscription_products() from public;
 grant execute on function public.list_subscription_products() to anon, authenticated, service_role;
 
@@ -218,6 +223,41 @@ end
 $$;
 revoke all on function public.get_organization_plan(uuid) from public, anon, authenticated;
 grant execute on function public.get_organization_plan(uuid) to authenticated, service_role;
+
+-- What an app needs to start a checkout or open the customer portal for an organization: the
+-- provider's customer and subscription, and the seat count. billing.manage only.
+create or replace function public.get_billing_account(p_org_id uuid)
+returns table (organization_id uuid, seat_count integer, provider text, provider_customer_id text,
+  provider_subscription_id text, provider_price_id text, plan text, status text, quantity integer,
+  current_period_end timestamptz, cancel_at_period_end boolean)
+language plpgsql stable
+security definer -- billing tables stay closed; billing.manage is checked here
+set search_path = ''
+as $$
+begin
+  perform rbac.require_permission(p_org_id, 'billing.manage');
+  return query
+  with subscription as (
+    select s.* from platform.billing_subscriptions s
+    where s.organization_id = p_org_id order by s.last_event_at desc limit 1
+  ), customer as (
+    select c.* from platform.billing_customers c
+    where c.organization_id = p_org_id order by c.updated_at desc limit 1
+  )
+  select p_org_id, platform.organization_seat_count(p_org_id),
+    coalesce(s.provider, c.provider), coalesce(s.provider_customer_id, c.provider_customer_id),
+    s.provider_subscription_id, s.provider_price_id, pr.plan, s.status, s.quantity, s.current_period_end,
+    coalesce(s.cancel_at_period_end, false)
+  from (select 1) one
+  left join subscription s on true
+  left join customer c on true
+  left join platform.subscription_products pr on pr.provider = s.provider and pr.provider_price_id = s.provider_price_id;
+end
+$$;
+comment on function public.get_billing_account(uuid) is
+  'The organization''s billing customer, latest subscription and seat count, for checkout and portal (billing.manage).';
+revoke all on function public.get_billing_account(uuid) from public, anon, authenticated;
+grant execute on function public.get_billing_account(uuid) to authenticated, service_role;
 
 create or replace function public.platform_set_subscription_override(
   p_org_id uuid, p_plan text, p_features jsonb default '{}', p_expires_at timestamptz default null,

@@ -37,8 +37,17 @@ declare
   v_row rbac.role_permissions := case when tg_op = 'DELETE' then old else new end;
 begin
   if exists (select 1 from core.roles r where r.id = v_row.role_id and r.is_root) then
-    raise exception 'The root role always holds every permission; its permissions cannot be edited'
+    raise exception 'The root role holds every permission enabled for the organization; its permissions cannot be edited'
       using errcode = 'P0001';
+  end if;
+  -- The organization's enabled set bounds every grant, whoever writes it; a grant outside the
+  -- set (left by a change of the set) may always be removed.
+  if tg_op <> 'DELETE' and not (new.permission = any (rbac.organization_permissions(new.organization_id))) then
+    raise exception 'The permission % is not enabled for this organization', new.permission
+      using errcode = 'P0001';
+  end if;
+  if tg_op = 'DELETE' and not (old.permission = any (rbac.organization_permissions(old.organization_id))) then
+    return old;
   end if;
   if core.get_current_user_id() is null then
     return v_row;
@@ -60,8 +69,9 @@ create trigger role_permissions_guard before insert or update or delete on rbac.
 revoke all on function rbac.guard_role(), rbac.guard_role_permission() from public;
 
 -- The root role of a new organization; used by provisioning and by create_organization.
-create or replace function rbac.create_root_role(p_organization_id uuid, p_name text default 'Owner')
-returns uuid
+create or replace function rbac.create_root_role(
+  p_organization_id uuid, p_name text default 'Owner', p_label text default null
+) returns uuid
 language plpgsql
 security definer -- creates the role row, which callers cannot write directly
 set search_path = ''
@@ -70,9 +80,9 @@ declare
   v_role_id uuid;
 begin
   insert into core.roles (organization_id, name, label, is_root)
-  values (p_organization_id, p_name, p_name, true)
+  values (p_organization_id, p_name, coalesce(p_label, p_name), true)
   returning id into v_role_id;
   return v_role_id;
 end
 $$;
-revoke all on function rbac.create_root_role(uuid, text) from public;
+revoke all on function rbac.create_root_role(uuid, text, text) from public;

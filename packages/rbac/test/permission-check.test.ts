@@ -20,8 +20,15 @@ describe('rbac.role_has_permission', () => {
         fc.integer({ min: 2, max: 12 }),
         fc.array(fc.tuple(fc.nat(40), fc.nat(40)), { maxLength: 15 }),
         fc.array(fc.tuple(fc.nat(40), fc.constantFrom(...codes)), { maxLength: 12 }),
-        async (size, extraEdges, grants) => {
+        fc.option(fc.subarray(codes), { nil: undefined }),
+        async (size, extraEdges, grants, enabled) => {
           const tenant = await createTenant(db, 'Perm')
+          // Some organizations enable only some codes: the root holds exactly those.
+          if (enabled)
+            await db.query(
+              'insert into rbac.enabled_permissions (organization_id, permissions) values ($1, $2)',
+              [tenant.orgId, enabled],
+            )
           const roles: string[] = [tenant.rootRoleId]
           for (let i = 1; i < size; i++) {
             const parent = roles[Math.floor(i / 2)] as string
@@ -46,7 +53,8 @@ describe('rbac.role_has_permission', () => {
           }
           for (const [r, code] of grants) {
             const role = roles[1 + (r % (roles.length - 1))]
-            if (roles.length < 2 || !role) continue
+            // Codes outside the enabled set cannot be granted (a guard refuses them).
+            if (roles.length < 2 || !role || (enabled && !enabled.includes(code))) continue
             await db.query(
               `insert into rbac.role_permissions (organization_id, role_id, permission)
                values ($1, $2, $3) on conflict do nothing`,
