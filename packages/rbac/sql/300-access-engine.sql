@@ -19,7 +19,10 @@ as $$
   select coalesce((
     select case
       when p_owner_id = m.user_id then true
-      when p_visibility = 'controlled' then rbac.is_above(m.role_id, p_owner_role_id)
+      -- rbac.is_above, inline: a strict ancestor of the owner's role in the closure.
+      when p_visibility = 'controlled' then m.role_id is distinct from p_owner_role_id and exists (
+        select 1 from rbac.role_closure c
+        where c.ancestor_role_id = m.role_id and c.descendant_role_id = p_owner_role_id)
       when p_visibility = 'public' then rbac.role_has_permission(m.role_id, p_resource || '.' || p_operation)
       else false
     end
