@@ -9,6 +9,8 @@ create table rbac.role_permissions (
     references core.roles (organization_id, id) on delete cascade
 );
 create index role_permissions_organization_id_idx on rbac.role_permissions (organization_id);
+-- Who holds a code in an organization: rbac.role_effective_permissions probes it per code.
+create index role_permissions_organization_permission_idx on rbac.role_permissions (organization_id, permission);
 comment on table rbac.role_permissions is
   'Permissions granted to a role itself. Effective permissions add everything below the role; the root holds all.';
 

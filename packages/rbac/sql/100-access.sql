@@ -3,21 +3,28 @@
 -- definitions, so claims and database checks cannot drift.
 
 -- Effective permissions of a role: its own and every role's below it; the root holds every code
--- enabled for its organization (all of the catalogue unless restricted).
+-- enabled for its organization (all of the catalogue unless restricted). For each catalogue code,
+-- the organization's grants of that code are probed against the role's closure, stopping at the
+-- first one below the role: a role with hundreds of roles below it costs a few index probes per
+-- code, not a join of its whole subtree with every grant (the claims hook runs this on every
+-- token).
 create or replace function rbac.role_effective_permissions(p_role_id uuid) returns text[]
 language sql stable
 security definer -- reads the whole graph of the role's organization
 set search_path = ''
 as $$
-  select case
-    when (select r.is_root from core.roles r where r.id = p_role_id) then
-      (select rbac.organization_permissions(r.organization_id) from core.roles r where r.id = p_role_id)
-    else
-      (select coalesce(array_agg(distinct rp.permission order by rp.permission), '{}')
-       from rbac.role_closure c
-       join rbac.role_permissions rp on rp.role_id = c.descendant_role_id
-       where c.ancestor_role_id = p_role_id)
-  end
+  select coalesce((
+    select case
+      when r.is_root then rbac.organization_permissions(r.organization_id)
+      else array(
+        select p.code from rbac.permissions p
+        where exists (
+          select 1 from rbac.role_permissions rp
+          join rbac.role_closure c on c.ancestor_role_id = r.id and c.descendant_role_id = rp.role_id
+          where rp.organization_id = r.organization_id and rp.permission = p.code)
+        order by p.code)
+    end
+    from core.roles r where r.id = p_role_id), '{}')
 $$;
 comment on function rbac.role_effective_permissions(uuid) is
   'The role''s own permissions ∪ those of every role below it; every enabled code for the root role.';
