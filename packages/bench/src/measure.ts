@@ -56,8 +56,10 @@ const defaults: Required<Plan> = { rounds: 7, perRound: 20, warmup: 5, budgetMs:
 
 /**
  * Measures a against b in rounds, alternating the order (a b, b a, ...) so drift on a shared
- * machine hits both sides alike. Each round gives a ratio of medians; the spread is the lowest
- * and highest of those, the ratio is the ratio of the medians of all samples.
+ * machine hits both sides alike. The ratio is the median of the ratios of adjacent pairs (each a
+ * and the b measured right next to it), which a burst of load on the machine moves much less
+ * than a ratio of two medians; the spread is the lowest and highest of the rounds' medians of
+ * those pair ratios. value and baseline are the medians of all samples of each side.
  */
 export async function compare(
   a: (i: number) => Promise<unknown>,
@@ -70,32 +72,33 @@ export async function compare(
     slowest = Math.max(slowest, await timed(a, i), await timed(b, i))
   }
   const perRound = perRoundFor(plan, slowest, 2)
-  const all = { a: [] as Samples, b: [] as Samples }
-  const ratios: number[] = []
+  const all = { a: [] as Samples, b: [] as Samples, pairs: [] as number[] }
+  const rounds: number[] = []
   let i = 0
   for (let round = 0; round < plan.rounds; round++) {
-    const ra: Samples = []
-    const rb: Samples = []
+    const pairs: number[] = []
     for (let k = 0; k < perRound; k++, i++) {
+      let ta: number
+      let tb: number
       if (k % 2 === 0) {
-        ra.push(await timed(a, i))
-        rb.push(await timed(b, i))
+        ta = await timed(a, i)
+        tb = await timed(b, i)
       } else {
-        rb.push(await timed(b, i))
-        ra.push(await timed(a, i))
+        tb = await timed(b, i)
+        ta = await timed(a, i)
       }
+      all.a.push(ta)
+      all.b.push(tb)
+      pairs.push(ta / tb)
     }
-    ratios.push(median(ra) / median(rb))
-    all.a.push(...ra)
-    all.b.push(...rb)
+    rounds.push(median(pairs))
+    all.pairs.push(...pairs)
   }
-  const value = median(all.a)
-  const baseline = median(all.b)
   return {
-    value,
-    baseline,
-    ratio: value / baseline,
-    spread: [Math.min(...ratios), Math.max(...ratios)],
+    value: median(all.a),
+    baseline: median(all.b),
+    ratio: median(all.pairs),
+    spread: [Math.min(...rounds), Math.max(...rounds)],
     samples: all.a.length,
   }
 }

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises'
 import type { Compared, Measured } from '#src/measure.ts'
 
 /**
- * One measured row. `ratio` = value / baseline; `goal` is the largest acceptable ratio or value;
+ * One measured row. `ratio` is the median ratio of adjacent pairs for comparisons (else value /
+ * baseline); `goal` is the largest acceptable ratio or value;
  * `spread` is the range over the measuring rounds (of the ratio when there is a baseline, of the
  * value otherwise), so two runs can be compared with the noise in view.
  */
@@ -23,6 +24,8 @@ export function row(input: {
   value: number
   unit: string
   baseline?: number
+  /** When the ratio is not value / baseline (the median of paired ratios). */
+  ratio?: number
   spread?: [number, number]
   samples?: number
   /** Goal on the ratio value/baseline (e.g. 1.25) … */
@@ -31,7 +34,7 @@ export function row(input: {
   maxValue?: number
 }): BenchRow {
   const baseline = input.baseline ?? null
-  const ratio = baseline ? input.value / baseline : null
+  const ratio = input.ratio ?? (baseline ? input.value / baseline : null)
   let goal: string | null = null
   let met: boolean | null = null
   if (input.maxRatio !== undefined && ratio !== null) {
@@ -64,6 +67,7 @@ export function comparedRow(
     name,
     value: measured.value,
     baseline: measured.baseline,
+    ratio: measured.ratio,
     unit: extra.unit ?? 'ms',
     spread: measured.spread,
     samples: measured.samples,
