@@ -128,3 +128,40 @@ export async function repeat(
     all,
   }
 }
+
+/**
+ * The server time of one call of something, without the round trip: a statement making `calls`
+ * calls against the same statement without them, alternated; the difference divided by `calls`.
+ * Per round the difference of the medians; the value is the median of the per-pair differences.
+ */
+export async function perCall(
+  withCalls: () => Promise<unknown>,
+  without: () => Promise<unknown>,
+  calls: number,
+  { rounds = 7, perRound = 10, warmup = 3 }: Plan = {},
+): Promise<Measured> {
+  for (let i = 0; i < warmup; i++) {
+    await withCalls()
+    await without()
+  }
+  const per: number[] = []
+  const byRound: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    const differences: number[] = []
+    for (let k = 0; k < perRound; k++) {
+      // Alternate the order, as in compare().
+      const [a, b] =
+        k % 2 === 0
+          ? [await timed(withCalls, k), await timed(without, k)]
+          : [await timed(without, k), await timed(withCalls, k)].reverse()
+      differences.push(((a ?? 0) - (b ?? 0)) / calls)
+    }
+    byRound.push(median(differences))
+    per.push(...differences)
+  }
+  return {
+    value: median(per),
+    spread: [Math.min(...byRound), Math.max(...byRound)],
+    samples: per.length,
+  }
+}

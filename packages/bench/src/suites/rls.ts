@@ -1,8 +1,7 @@
-import { performance } from 'node:perf_hooks'
 import type pg from 'pg'
 import { asCaller, user } from '#src/as-caller.ts'
-import { compare, median } from '#src/measure.ts'
-import { type BenchRow, comparedRow, row } from '#src/report.ts'
+import { compare, perCall } from '#src/measure.ts'
+import { type BenchRow, comparedRow, measuredRow } from '#src/report.ts'
 import type { RlsData } from '#src/seed.ts'
 
 export const PAGE = 50
@@ -158,29 +157,14 @@ async function engineCost(owner: pg.Pool, authenticator: pg.Pool, data: RlsData)
   )
   if (engine?.n !== policy?.n)
     throw new Error(`check_resource_access allows ${engine?.n} records, the policy ${policy?.n}`)
-  const differences: number[] = []
-  const per: number[] = []
-  for (let round = 0; round < 7; round++) {
-    const a: number[] = []
-    const b: number[] = []
-    for (let k = 0; k < 10; k++) {
-      const t0 = performance.now()
-      await asCaller(authenticator, member, checked, arrays)
-      const t1 = performance.now()
-      await asCaller(authenticator, member, plain, arrays)
-      const t2 = performance.now()
-      a.push(t1 - t0)
-      b.push(t2 - t1)
-    }
-    differences.push((median(a) - median(b)) / checks)
-    per.push(...a.map((x, i) => (x - (b[i] ?? 0)) / checks))
-  }
-  return row({
-    name: `Single-record rbac.check_resource_access, server time per call (${checks.toLocaleString('en-US')} mixed records)`,
-    value: median(per),
-    unit: 'ms',
-    spread: [Math.min(...differences), Math.max(...differences)],
-    samples: per.length,
-    maxValue: 0.1,
-  })
+  const cost = await perCall(
+    () => asCaller(authenticator, member, checked, arrays),
+    () => asCaller(authenticator, member, plain, arrays),
+    checks,
+  )
+  return measuredRow(
+    `Single-record rbac.check_resource_access, server time per call (${checks.toLocaleString('en-US')} mixed records)`,
+    cost,
+    { maxValue: 0.1 },
+  )
 }
