@@ -1,58 +1,177 @@
 import type pg from 'pg'
 
-export type Column = { name: string; type: string }
+/**
+ * PostgREST's schema cache (src/PostgREST/SchemaCache.hs): the relations and functions of the
+ * exposed schemas, the foreign keys they are linked by (relationships), and the in-database
+ * settings PostgREST reads from the authenticator role.
+ */
+
+export type Column = { name: string; type: string; nullable: boolean; hasDefault: boolean }
+export type Relation = {
+  schema: string
+  name: string
+  kind: string
+  columns: Column[]
+  primaryKey: string[]
+  /** Column sets that are unique (primary key and unique constraints). */
+  uniques: string[][]
+  /** The composite type's oid, for functions taking this row. */
+  typeOid: number
+}
+export type ForeignKey = {
+  name: string
+  schema: string
+  table: string
+  columns: string[]
+  refSchema: string
+  refTable: string
+  refColumns: string[]
+}
+export type FunctionArg = { name: string; type: string; typeOid: number; hasDefault: boolean }
 export type RestFunction = {
   schema: string
   name: string
-  args: { name: string; type: string; hasDefault: boolean }[]
+  args: FunctionArg[]
   volatility: 'i' | 's' | 'v'
   returnsSet: boolean
   /** void, scalar, or composite (with its columns). */
   returnKind: 'void' | 'scalar' | 'composite'
+  returnType: string
+  /** The relation whose rows the function returns, when it returns table rows. */
+  returnRelation?: { schema: string; name: string }
   columns: Column[]
 }
-export type Relation = { schema: string; name: string; columns: Column[]; kind: string }
-export type SchemaCache = { functions: RestFunction[]; relations: Relation[]; loadedAt: number }
+export type Settings = { planEnabled: boolean; aggregatesEnabled: boolean; txEnd: string }
+export type SchemaCache = {
+  functions: RestFunction[]
+  relations: Relation[]
+  foreignKeys: ForeignKey[]
+  settings: Settings
+  loadedAt: number
+}
 
-/** Reads the functions and relations of the exposed schemas, like PostgREST's schema cache. */
+const RELATIONS_SQL = `
+select n.nspname as schema, c.relname as name, c.relkind as kind, c.reltype::int as type_oid,
+  coalesce((select json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+       'nullable', not a.attnotnull, 'hasDefault', a.atthasdef or a.attidentity <> '' or a.attgenerated <> '') order by a.attnum)
+     from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped), '[]') as columns,
+  coalesce((select json_agg((select json_agg(a.attname order by k.i) from unnest(con.conkey) with ordinality k(attnum, i)
+       join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum) order by con.contype = 'p' desc)
+     from pg_constraint con where con.conrelid = c.oid and con.contype in ('p', 'u')), '[]') as uniques,
+  coalesce((select json_agg(a.attname order by k.i) from pg_constraint con, unnest(con.conkey) with ordinality k(attnum, i)
+       join pg_attribute a on a.attnum = k.attnum
+     where con.conrelid = c.oid and con.contype = 'p' and a.attrelid = c.oid), '[]') as primary_key
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any ($1) and c.relkind in ('r', 'v', 'm', 'f', 'p')`
+
+const FOREIGN_KEYS_SQL = `
+select con.conname as name, n.nspname as schema, c.relname as "table", rn.nspname as ref_schema, rc.relname as ref_table,
+  (select json_agg(a.attname order by k.i) from unnest(con.conkey) with ordinality k(attnum, i)
+     join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum) as columns,
+  (select json_agg(a.attname order by k.i) from unnest(con.confkey) with ordinality k(attnum, i)
+     join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum) as ref_columns
+from pg_constraint con
+join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+join pg_class rc on rc.oid = con.confrelid join pg_namespace rn on rn.oid = rc.relnamespace
+where con.contype = 'f'`
+
+/** For each view column, the base table column it is taken from unchanged (simple views only). */
+const VIEW_COLUMNS_SQL = `
+select v.table_schema as view_schema, v.table_name as view_name, u.table_schema as base_schema, u.table_name as base_name
+from information_schema.views v
+join information_schema.view_table_usage u on u.view_schema = v.table_schema and u.view_name = v.table_name
+where v.table_schema = any ($1)`
+
+const FUNCTIONS_SQL = `
+select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.proretset as returns_set,
+  p.pronargdefaults as n_defaults, p.prorettype = 'void'::regtype as is_void, format_type(p.prorettype, null) as return_type,
+  coalesce(rt.typrelid <> 0 or p.prorettype = 'record'::regtype, false) as is_composite,
+  rn.nspname as ret_schema, rc.relname as ret_name,
+  coalesce((select json_agg(json_build_object('name', coalesce(p.proargnames[i], ''), 'type', format_type(t, null), 'oid', t,
+             'mode', coalesce(p.proargmodes[i], 'i')) order by i)
+            from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality as a(t, i)), '[]') as params,
+  coalesce((select json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'nullable', true, 'hasDefault', false) order by a.attnum)
+            from pg_attribute a where a.attrelid = rt.typrelid and a.attnum > 0 and not a.attisdropped), '[]') as rel_columns
+from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+left join pg_type rt on rt.oid = p.prorettype
+left join pg_class rc on rc.oid = rt.typrelid left join pg_namespace rn on rn.oid = rc.relnamespace
+where n.nspname = any ($1) and p.prokind = 'f'`
+
+const SETTINGS_SQL = `
+select coalesce((select json_object_agg(split_part(s, '=', 1), substr(s, strpos(s, '=') + 1))
+  from pg_db_role_setting r, unnest(r.setconfig) s
+  where r.setrole = 'authenticator'::regrole and s like 'pgrst.%'
+    and r.setdatabase in (0, (select oid from pg_database where datname = current_database()))), '{}') as settings`
+
 export async function loadSchemaCache(
   client: pg.PoolClient,
   schemas: string[],
 ): Promise<SchemaCache> {
-  const functions = await client.query(
-    `select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.proretset as returns_set,
-       p.pronargdefaults as n_defaults, p.prorettype = 'void'::regtype as is_void,
-       coalesce(rt.typrelid <> 0 or p.prorettype = 'record'::regtype, false) as is_composite,
-       coalesce((select json_agg(json_build_object('name', coalesce(p.proargnames[i], ''), 'type', format_type(t, null),
-                  'mode', coalesce(p.proargmodes[i], 'i')) order by i)
-                 from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality as a(t, i)), '[]') as params,
-       coalesce((select json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) order by a.attnum)
-                 from pg_attribute a where a.attrelid = rt.typrelid and a.attnum > 0 and not a.attisdropped), '[]') as rel_columns
-     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-     left join pg_type rt on rt.oid = p.prorettype
-     where n.nspname = any ($1) and p.prokind = 'f'`,
-    [schemas],
-  )
-  const relations = await client.query(
-    `select n.nspname as schema, c.relname as name, c.relkind as kind,
-       coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) order by a.attnum)
-         filter (where a.attnum > 0), '[]') as columns
-     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-     where n.nspname = any ($1) and c.relkind in ('r', 'v', 'm', 'f', 'p')
-     group by 1, 2, 3`,
-    [schemas],
-  )
+  const [relations, foreignKeys, views, functions, settings] = await Promise.all([
+    client.query(RELATIONS_SQL, [schemas]),
+    client.query(FOREIGN_KEYS_SQL),
+    client.query(VIEW_COLUMNS_SQL, [schemas]),
+    client.query(FUNCTIONS_SQL, [schemas]),
+    client
+      .query(SETTINGS_SQL)
+      .catch(() => ({ rows: [{ settings: {} }] }) as unknown as pg.QueryResult),
+  ])
+  const rels: Relation[] = relations.rows.map((r) => ({
+    schema: r.schema,
+    name: r.name,
+    kind: r.kind,
+    typeOid: r.type_oid,
+    columns: r.columns,
+    primaryKey: r.primary_key,
+    uniques: r.uniques,
+  }))
+  const fks: ForeignKey[] = foreignKeys.rows.map((r) => ({
+    name: r.name,
+    schema: r.schema,
+    table: r.table,
+    columns: r.columns,
+    refSchema: r.ref_schema,
+    refTable: r.ref_table,
+    refColumns: r.ref_columns,
+  }))
+  // A view over one base table takes on that table's foreign keys for the columns it keeps
+  // under the same name, as PostgREST's view-dependency analysis does for simple views.
+  const bases = new Map<string, { schema: string; name: string }[]>()
+  for (const v of views.rows) {
+    const key = `${v.view_schema}.${v.view_name}`
+    bases.set(key, [...(bases.get(key) ?? []), { schema: v.base_schema, name: v.base_name }])
+  }
+  const derived: ForeignKey[] = []
+  for (const [key, tables] of bases) {
+    if (tables.length !== 1) continue
+    const base = tables[0] as { schema: string; name: string }
+    const view = rels.find((r) => `${r.schema}.${r.name}` === key)
+    if (!view) continue
+    const has = (cols: string[]) => cols.every((c) => view.columns.some((vc) => vc.name === c))
+    for (const fk of fks) {
+      if (fk.schema === base.schema && fk.table === base.name && has(fk.columns))
+        derived.push({ ...fk, schema: view.schema, table: view.name })
+      if (fk.refSchema === base.schema && fk.refTable === base.name && has(fk.refColumns))
+        derived.push({ ...fk, refSchema: view.schema, refTable: view.name })
+    }
+    const baseRel = rels.find((r) => r.schema === base.schema && r.name === base.name)
+    if (baseRel && has(baseRel.primaryKey)) {
+      view.primaryKey = baseRel.primaryKey
+      view.uniques = baseRel.uniques.filter(has)
+    }
+  }
+  const raw = (settings.rows[0]?.settings ?? {}) as Record<string, string>
   return {
     loadedAt: Date.now(),
-    relations: relations.rows.map((r) => ({
-      schema: r.schema,
-      name: r.name,
-      kind: r.kind,
-      columns: r.columns,
-    })),
+    relations: rels,
+    foreignKeys: [...fks, ...derived],
+    settings: {
+      planEnabled: raw['pgrst.db_plan_enabled'] === 'true',
+      aggregatesEnabled: raw['pgrst.db_aggregates_enabled'] === 'true',
+      txEnd: raw['pgrst.db_tx_end'] ?? 'commit',
+    },
     functions: functions.rows.map((r) => {
-      const params = r.params as { name: string; type: string; mode: string }[]
+      const params = r.params as { name: string; type: string; oid: number; mode: string }[]
       const inputs = params.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v')
       const outputs = params.filter((p) => p.mode === 'o' || p.mode === 'b' || p.mode === 't')
       const firstDefault = inputs.length - Number(r.n_defaults)
@@ -63,9 +182,23 @@ export async function loadSchemaCache(
         volatility: r.volatility,
         returnsSet: r.returns_set,
         returnKind: r.is_void ? 'void' : composite ? 'composite' : 'scalar',
+        returnType: r.return_type,
+        returnRelation: r.ret_name ? { schema: r.ret_schema, name: r.ret_name } : undefined,
         columns:
-          outputs.length > 1 ? outputs.map((o) => ({ name: o.name, type: o.type })) : r.rel_columns,
-        args: inputs.map((p, i) => ({ name: p.name, type: p.type, hasDefault: i >= firstDefault })),
+          outputs.length > 1
+            ? outputs.map((o) => ({
+                name: o.name,
+                type: o.type,
+                nullable: true,
+                hasDefault: false,
+              }))
+            : r.rel_columns,
+        args: inputs.map((p, i) => ({
+          name: p.name,
+          type: p.type,
+          typeOid: p.oid,
+          hasDefault: i >= firstDefault,
+        })),
       } satisfies RestFunction
     }),
   }
