@@ -100,6 +100,8 @@ export class SelectBuilder {
       } else {
         const child = embedIndex.get(item.alias ?? item.name) as ReadNode
         const built = childSql.get(child) as { alias: string; columns: string[] }
+        // `users()` embeds for filtering only: nothing of it is selected.
+        if (item.select.length === 0) continue
         const e = ident(built.alias)
         if (child.spread) {
           for (const column of built.columns) {

@@ -184,6 +184,9 @@ export function findRelationship(
       noRelationshipHint(cache, source, target),
     )
   }
+  const key = (r: Relationship) =>
+    r.kind === 'fk' ? r.constraint : r.kind === 'm2m' ? `${r.constraint1}${r.constraint2}` : ''
+  matches.sort((a, b) => key(a).localeCompare(key(b)))
   throw new RestError(
     300,
     'PGRST201',

@@ -52,7 +52,6 @@ export function findFunction(
     const optional = fn.args.filter((a) => a.hasDefault).map((a) => a.name)
     let matched: boolean
     if (fn.args.length === 0) matched = keySet.size === 0 && (!post || bodyKind === 'json')
-    else if (fn.args.some((a) => a.name === '')) matched = false
     else
       matched =
         required.every((r) => keySet.has(r)) &&
@@ -69,18 +68,23 @@ export function findFunction(
         fallbacks.push(fn)
     }
   }
-  const chosen = matches.length ? matches : fallbacks
+  const chosen = (matches.length ? matches : fallbacks).sort((a, b) =>
+    signature(a).localeCompare(signature(b)),
+  )
   if (chosen.length > 1) {
     throw new RestError(
       300,
       'PGRST203',
-      `Could not choose the best candidate function between: ${chosen.map((f) => `${f.schema}.${f.name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`).join(', ')}`,
+      `Could not choose the best candidate function between: ${chosen.map(signature).join(', ')}`,
       null,
       'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
     )
   }
   return chosen[0]
 }
+
+const signature = (f: RestFunction) =>
+  `${f.schema}.${f.name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`
 
 function noFunction(
   cache: SchemaCache,
@@ -196,9 +200,19 @@ export async function callFunction(req: RestRequest, name: string) {
   const params = new Params()
   const unnamed = fn.args.length === 1 && fn.args[0]?.name === ''
   let call: string
-  if (unnamed) {
+  if (unnamed && !('' in args)) {
+    // The single unnamed parameter takes the whole body.
     call = `${ident(fn.schema)}.${ident(fn.name)}(${params.add(raw ?? '')}::${fn.args[0]?.type})`
+  } else if (unnamed) {
+    const value = args['']
+    const text =
+      typeof value === 'string' && fn.args[0]?.type !== 'json' && fn.args[0]?.type !== 'jsonb'
+        ? value
+        : JSON.stringify(value)
+    call = `${ident(fn.schema)}.${ident(fn.name)}(${params.add(text)}::${fn.args[0]?.type})`
   } else {
+    // Arguments are typed by PostgreSQL from the JSON, as PostgREST's json_to_record call does
+    // (so arrays, composite rows and domains arrive as their own types).
     const given = fn.args.filter((a) => a.name in args)
     const body = given.length ? params.add(JSON.stringify(args)) : ''
     const record = `json_to_record(${body}::json) as _pgrst_body(${given.map((a) => `${ident(a.name)} ${a.type}`).join(', ')})`
@@ -239,10 +253,9 @@ export async function callFunction(req: RestRequest, name: string) {
       throw singularityError(result.rows)
     let body = result.body
     if (req.media.kind === 'object' && fn.returnsSet) body = JSON.stringify(JSON.parse(body)[0])
-    const status = 200
-    return send(c, status, body, {
+    return send(c, 200, body, {
       ...headers,
-      'content-range': contentRange(0, result.rows - 1, undefined),
+      'content-range': contentRange(0, result.rows - 1, prefs.count ? result.rows : undefined),
       'content-type': contentType(req.media.kind === 'csv' ? { kind: 'json' } : req.media),
     })
   }

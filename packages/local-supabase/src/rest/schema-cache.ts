@@ -75,12 +75,14 @@ join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relname
 join pg_class rc on rc.oid = con.confrelid join pg_namespace rn on rn.oid = rc.relnamespace
 where con.contype = 'f'`
 
-/** For each view column, the base table column it is taken from unchanged (simple views only). */
 const VIEW_COLUMNS_SQL = `
-select v.table_schema as view_schema, v.table_name as view_name, u.table_schema as base_schema, u.table_name as base_name
-from information_schema.views v
-join information_schema.view_table_usage u on u.view_schema = v.table_schema and u.view_name = v.table_name
-where v.table_schema = any ($1)`
+select distinct vn.nspname as view_schema, v.relname as view_name, tn.nspname as base_schema, t.relname as base_name
+from pg_class v join pg_namespace vn on vn.oid = v.relnamespace
+join pg_rewrite r on r.ev_class = v.oid
+join pg_depend d on d.objid = r.oid and d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass
+join pg_class t on t.oid = d.refobjid and t.oid <> v.oid and t.relkind in ('r', 'p', 'v', 'm', 'f')
+join pg_namespace tn on tn.oid = t.relnamespace
+where v.relkind in ('v', 'm') and vn.nspname = any ($1)`
 
 const FUNCTIONS_SQL = `
 select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.proretset as returns_set,
@@ -95,7 +97,14 @@ select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.pr
 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
 left join pg_type rt on rt.oid = p.prorettype
 left join pg_class rc on rc.oid = rt.typrelid left join pg_namespace rn on rn.oid = rc.relnamespace
-where n.nspname = any ($1) and p.prokind = 'f'`
+where n.nspname = any ($1) and p.prokind = 'f' and p.prorettype <> 'trigger'::regtype
+  -- PostgREST only exposes functions whose inputs are all named, or one unnamed bytea/json/jsonb/text/xml input.
+  and (select case count(*) - count(nullif(name, ''))
+                when 0 then true
+                when 1 then count(*) = 1 and (array_agg(type))[1] in ('bytea'::regtype, 'json'::regtype, 'jsonb'::regtype, 'text'::regtype, 'xml'::regtype)
+                else false end
+       from unnest(coalesce(p.proargnames, array_fill(''::text, array[cardinality(p.proargtypes)])), p.proargtypes::oid[]) as u(name, type)
+       where type is not null)`
 
 const SETTINGS_SQL = `
 select coalesce((select json_object_agg(split_part(s, '=', 1), substr(s, strpos(s, '=') + 1))
@@ -107,20 +116,17 @@ export async function loadSchemaCache(
   client: pg.PoolClient,
   schemas: string[],
 ): Promise<SchemaCache> {
-  const [relations, foreignKeys, views, functions, settings] = await Promise.all([
-    client.query(RELATIONS_SQL, [schemas]),
-    client.query(FOREIGN_KEYS_SQL),
-    client.query(VIEW_COLUMNS_SQL, [schemas]),
-    client.query(FUNCTIONS_SQL, [schemas]),
-    client
-      .query(SETTINGS_SQL)
-      .catch(() => ({ rows: [{ settings: {} }] }) as unknown as pg.QueryResult),
-  ])
+  const relations = await client.query(RELATIONS_SQL, [schemas])
+  const foreignKeys = await client.query(FOREIGN_KEYS_SQL)
+  // The base relations of each view (pg_catalog: information_schema hides other owners' views).
+  const views = await client.query(VIEW_COLUMNS_SQL, [schemas])
+  const functions = await client.query(FUNCTIONS_SQL, [schemas])
+  const settings = await client.query(SETTINGS_SQL)
   const rels: Relation[] = relations.rows.map((r) => ({
     schema: r.schema,
     name: r.name,
     kind: r.kind,
-    typeOid: r.type_oid,
+    typeOid: Number(r.type_oid),
     columns: r.columns,
     primaryKey: r.primary_key,
     uniques: r.uniques,
@@ -196,7 +202,7 @@ export async function loadSchemaCache(
         args: inputs.map((p, i) => ({
           name: p.name,
           type: p.type,
-          typeOid: p.oid,
+          typeOid: Number(p.oid),
           hasDefault: i >= firstDefault,
         })),
       } satisfies RestFunction
