@@ -213,7 +213,7 @@ export function computedField(
 ): RestFunction | undefined {
   const rel = cache.relations.find((r) => r.schema === relation.schema && r.name === relation.name)
   if (!rel) return undefined
-  return cache.functions.find(
+  return cache.rowFunctions.find(
     (f) =>
       f.name === name &&
       f.args.length === 1 &&

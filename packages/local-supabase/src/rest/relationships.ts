@@ -119,7 +119,7 @@ export function relationshipsFrom(cache: SchemaCache, source: QualifiedName): Re
   }
   // Computed relationships: f(source_row) returning rows of a relation.
   const sourceRel = relation(source)
-  for (const fn of cache.functions) {
+  for (const fn of cache.rowFunctions) {
     if (!sourceRel || fn.args.length !== 1 || !fn.returnRelation) continue
     if (fn.args[0]?.typeOid !== sourceRel.typeOid) continue
     if (!relation(fn.returnRelation)) continue

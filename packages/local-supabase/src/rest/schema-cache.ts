@@ -43,7 +43,10 @@ export type RestFunction = {
 }
 export type Settings = { planEnabled: boolean; aggregatesEnabled: boolean; txEnd: string }
 export type SchemaCache = {
+  /** Functions callable as RPC. */
   functions: RestFunction[]
+  /** Functions of one argument (any name), for computed fields and relationships. */
+  rowFunctions: RestFunction[]
   relations: Relation[]
   foreignKeys: ForeignKey[]
   settings: Settings
@@ -88,6 +91,13 @@ const FUNCTIONS_SQL = `
 select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.proretset as returns_set,
   p.pronargdefaults as n_defaults, p.prorettype = 'void'::regtype as is_void, format_type(p.prorettype, null) as return_type,
   coalesce(rt.typrelid <> 0 or p.prorettype = 'record'::regtype, false) as is_composite,
+  -- PostgREST only exposes functions whose inputs are all named, or one unnamed bytea/json/jsonb/text/xml input.
+  (select case count(*) - count(nullif(name, ''))
+                when 0 then true
+                when 1 then count(*) = 1 and (array_agg(type))[1] in ('bytea'::regtype, 'json'::regtype, 'jsonb'::regtype, 'text'::regtype, 'xml'::regtype)
+                else false end
+       from unnest(coalesce(p.proargnames, array_fill(''::text, array[cardinality(p.proargtypes)])), p.proargtypes::oid[]) as u(name, type)
+       where type is not null) as callable,
   rn.nspname as ret_schema, rc.relname as ret_name,
   coalesce((select json_agg(json_build_object('name', coalesce(p.proargnames[i], ''), 'type', format_type(t, null), 'oid', t,
              'mode', coalesce(p.proargmodes[i], 'i')) order by i)
@@ -98,13 +108,7 @@ from pg_proc p join pg_namespace n on n.oid = p.pronamespace
 left join pg_type rt on rt.oid = p.prorettype
 left join pg_class rc on rc.oid = rt.typrelid left join pg_namespace rn on rn.oid = rc.relnamespace
 where n.nspname = any ($1) and p.prokind = 'f' and p.prorettype <> 'trigger'::regtype
-  -- PostgREST only exposes functions whose inputs are all named, or one unnamed bytea/json/jsonb/text/xml input.
-  and (select case count(*) - count(nullif(name, ''))
-                when 0 then true
-                when 1 then count(*) = 1 and (array_agg(type))[1] in ('bytea'::regtype, 'json'::regtype, 'jsonb'::regtype, 'text'::regtype, 'xml'::regtype)
-                else false end
-       from unnest(coalesce(p.proargnames, array_fill(''::text, array[cardinality(p.proargtypes)])), p.proargtypes::oid[]) as u(name, type)
-       where type is not null)`
+`
 
 const SETTINGS_SQL = `
 select coalesce((select json_object_agg(split_part(s, '=', 1), substr(s, strpos(s, '=') + 1))
@@ -176,36 +180,45 @@ export async function loadSchemaCache(
       aggregatesEnabled: raw['pgrst.db_aggregates_enabled'] === 'true',
       txEnd: raw['pgrst.db_tx_end'] ?? 'commit',
     },
-    functions: functions.rows.map((r) => {
-      const params = r.params as { name: string; type: string; oid: number; mode: string }[]
-      const inputs = params.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v')
-      const outputs = params.filter((p) => p.mode === 'o' || p.mode === 'b' || p.mode === 't')
-      const firstDefault = inputs.length - Number(r.n_defaults)
-      const composite = outputs.length > 1 || r.is_composite
-      return {
-        schema: r.schema,
-        name: r.name,
-        volatility: r.volatility,
-        returnsSet: r.returns_set,
-        returnKind: r.is_void ? 'void' : composite ? 'composite' : 'scalar',
-        returnType: r.return_type,
-        returnRelation: r.ret_name ? { schema: r.ret_schema, name: r.ret_name } : undefined,
-        columns:
-          outputs.length > 1
-            ? outputs.map((o) => ({
-                name: o.name,
-                type: o.type,
-                nullable: true,
-                hasDefault: false,
-              }))
-            : r.rel_columns,
-        args: inputs.map((p, i) => ({
-          name: p.name,
-          type: p.type,
-          typeOid: Number(p.oid),
-          hasDefault: i >= firstDefault,
-        })),
-      } satisfies RestFunction
-    }),
+    ...splitFunctions(functions.rows),
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: catalog rows, shaped by the query above
+function splitFunctions(rows: any[]) {
+  const all = rows.map((r: any) => {
+    const params = r.params as { name: string; type: string; oid: number; mode: string }[]
+    const inputs = params.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v')
+    const outputs = params.filter((p) => p.mode === 'o' || p.mode === 'b' || p.mode === 't')
+    const firstDefault = inputs.length - Number(r.n_defaults)
+    const composite = outputs.length > 1 || r.is_composite
+    return {
+      schema: r.schema,
+      name: r.name,
+      volatility: r.volatility,
+      returnsSet: r.returns_set,
+      returnKind: r.is_void ? 'void' : composite ? 'composite' : 'scalar',
+      returnType: r.return_type,
+      returnRelation: r.ret_name ? { schema: r.ret_schema, name: r.ret_name } : undefined,
+      columns:
+        outputs.length > 1
+          ? outputs.map((o) => ({
+              name: o.name,
+              type: o.type,
+              nullable: true,
+              hasDefault: false,
+            }))
+          : r.rel_columns,
+      args: inputs.map((p, i) => ({
+        name: p.name,
+        type: p.type,
+        typeOid: Number(p.oid),
+        hasDefault: i >= firstDefault,
+      })),
+    } satisfies RestFunction
+  })
+  return {
+    functions: all.filter((_, i) => rows[i]?.callable),
+    rowFunctions: all.filter((f) => f.args.length === 1),
   }
 }
