@@ -5,9 +5,10 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { jwtVerify, SignJWT } from 'jose'
 import type pg from 'pg'
-import { InvalidJwtError, resolveCaller } from '#src/gateway/caller.ts'
+import { bearerToken, InvalidJwtError, resolveCaller } from '#src/gateway/caller.ts'
 import { parseSize } from '#src/gateway/config.ts'
 import type { Caller, GatewayContext } from '#src/gateway/context.ts'
+import { JsonBodyError, parseJsonBody } from '#src/gateway/json-body.ts'
 import { JWT_SECRET } from '#src/keys.ts'
 import {
   bucketNotFound,
@@ -19,14 +20,16 @@ import {
 import {
   checkKey,
   commitFile,
-  drainBody,
+  drainIterator,
   duplicateFile,
   filePath,
   moveFile,
   readFileStream,
   removeFile,
-  writeStream,
+  tooLargeError,
+  writeChunks,
 } from '#src/storage/files.ts'
+import { multipartBoundary, readMultipartUpload } from '#src/storage/multipart.ts'
 
 const secret = new TextEncoder().encode(JWT_SECRET)
 type Json = Record<string, unknown>
@@ -35,6 +38,7 @@ type ObjectRow = {
   name: string
   bucket_id: string
   metadata: Json | null
+  user_metadata: Json | null
   version: string | null
   created_at: Date
   updated_at: Date
@@ -103,22 +107,34 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
       return await resolveCaller(ctx, c.req.raw.headers)
     } catch (error) {
       if (error instanceof InvalidJwtError) {
-        throw new StorageError(
-          403,
-          'InvalidJWT',
-          'Unauthorized',
-          error.reason === 'expired' ? '"exp" claim timestamp check failed' : 'invalid signature',
-        )
+        // The CLI's Kong passes an empty Authorization when no key is sent, which Storage's
+        // JWT library rejects as "Invalid Compact JWS".
+        const token = bearerToken(c.req.raw.headers)
+        const message =
+          error.reason === 'expired'
+            ? '"exp" claim timestamp check failed'
+            : !token || token.split('.').length !== 3
+              ? 'Invalid Compact JWS'
+              : 'signature verification failed'
+        throw new StorageError(403, 'AccessDenied', 'Unauthorized', message)
       }
       throw error
     }
   }
 
   const json = async (c: Context): Promise<Json> => {
+    let parsed: unknown
     try {
-      const parsed = JSON.parse((await c.req.text()) || '{}')
-      if (parsed && typeof parsed === 'object') return parsed as Json
-    } catch {}
+      parsed = parseJsonBody((await c.req.text()) || '{}')
+    } catch (error) {
+      throw new StorageError(
+        400,
+        'InvalidRequest',
+        'Bad Request',
+        error instanceof JsonBodyError ? error.message : 'Body is not valid JSON',
+      )
+    }
+    if (parsed && typeof parsed === 'object') return parsed as Json
     throw new StorageError(400, 'InvalidRequest', 'Bad Request', 'Body is not valid JSON')
   }
 
@@ -134,7 +150,18 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
 
   const keyOf = (c: Context, prefix: string) => {
     const raw = c.req.path.slice(c.req.path.indexOf(prefix) + prefix.length)
-    return checkKey(decodeURIComponent(raw))
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(raw)
+    } catch {
+      throw new StorageError(
+        400,
+        'InvalidKey',
+        'Invalid key',
+        'Invalid key: malformed percent-encoding',
+      )
+    }
+    return checkKey(decoded)
   }
 
   app.onError((error, c) =>
@@ -142,12 +169,16 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
   )
 
   // ---- Buckets ---------------------------------------------------------------------------
+  // Storage's bucket shape: file_size_limit is a number (bigint arrives as text from pg).
+  const BUCKET_COLUMNS = `id, name, owner, public, type, file_size_limit::float8 as file_size_limit,
+    allowed_mime_types, created_at, updated_at`
   app.get('/bucket', async (c) => {
     const who = await caller(c)
     return c.json(
       await asRole(
         who,
-        async (db) => (await db.query('select * from storage.buckets order by name')).rows,
+        async (db) =>
+          (await db.query(`select ${BUCKET_COLUMNS} from storage.buckets order by name`)).rows,
       ),
     )
   })
@@ -156,8 +187,13 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
     const row = await asRole(
       who,
       async (db) =>
-        (await db.query('select * from storage.buckets where id = $1', [c.req.param('id')]))
-          .rows[0],
+        (
+          await db.query(
+            `select id, name, owner, public, file_size_limit::float8 as file_size_limit,
+               allowed_mime_types, created_at, updated_at from storage.buckets where id = $1`,
+            [c.req.param('id')],
+          )
+        ).rows[0],
     )
     if (!row) throw bucketNotFound()
     return c.json(row)
@@ -188,17 +224,24 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
   app.put('/bucket/:id', async (c) => {
     const who = await caller(c)
     const input = await json(c)
+    // Only the fields sent change (Storage's updateBucket); null clears a limit.
     const updated = await asRole(
       who,
       async (db) =>
         (
           await db.query(
-            `update storage.buckets set public = coalesce($2, public), file_size_limit = $3, allowed_mime_types = $4, updated_at = now()
-         where id = $1 returning id`,
+            `update storage.buckets set public = case when $2 then $3 else public end,
+               file_size_limit = case when $4 then $5 else file_size_limit end,
+               allowed_mime_types = case when $6 then $7::text[] else allowed_mime_types end,
+               updated_at = now()
+             where id = $1 returning id`,
             [
               c.req.param('id'),
-              typeof input.public === 'boolean' ? input.public : null,
+              typeof input.public === 'boolean',
+              input.public === true,
+              'file_size_limit' in input,
               parseLimit(input.file_size_limit),
+              'allowed_mime_types' in input,
               input.allowed_mime_types ?? null,
             ],
           )
@@ -221,7 +264,9 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
         ).rows,
     )
     await Promise.all(removed.map((o) => removeFile(filePath(ctx.storageDir, id, o.name))))
-    return c.json({ message: 'Successfully emptied' })
+    // Storage empties buckets in a background job and answers before it is done; here it is
+    // done already, but the answer is the same.
+    return c.json({ message: 'Empty bucket has been queued. Completion may take up to an hour.' })
   })
   app.delete('/bucket/:id', async (c) => {
     const who = await caller(c)
@@ -258,14 +303,14 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
       return await storeObject(c, upload, bucketId, name, owner, upsert, probe)
     } catch (error) {
       // Answer only after the client has finished sending, or it sees a reset instead.
-      await drainBody(upload.body)
+      await upload.drain()
       throw error
     }
   }
 
   const storeObject = async (
     c: Context,
-    upload: Awaited<ReturnType<typeof uploadBody>>,
+    upload: Upload,
     bucketId: string,
     name: string,
     owner: string | null,
@@ -274,9 +319,10 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
   ) => {
     const target = await bucket(bucketId)
     const mimetype = upload.mimetype
+    const essence = mimetype.split(';')[0]?.trim().toLowerCase() ?? ''
     if (
       target.allowed_mime_types?.length &&
-      !target.allowed_mime_types.some((allowed) => mimeMatches(allowed, mimetype))
+      !target.allowed_mime_types.some((allowed) => mimeMatches(allowed, essence))
     ) {
       throw new StorageError(
         415,
@@ -285,29 +331,32 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
         `mime type ${mimetype} is not supported`,
       )
     }
-    const limit = Math.min(globalLimit, target.file_size_limit ?? globalLimit)
-    const declared = Number(c.req.header('content-length') ?? 0)
-    if (declared > limit) {
-      throw new StorageError(
-        413,
-        'EntityTooLarge',
-        'Payload too large',
-        'The object exceeded the maximum allowed size',
-      )
-    }
-    const row = { bucket_id: bucketId, name, owner, metadata: {} }
-    const upsertSql = `insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
-      values ($1, $2, $3::uuid, $3, $4, $5)
-      ${upsert ? 'on conflict (bucket_id, name) do update set metadata = excluded.metadata, version = excluded.version, owner = excluded.owner, owner_id = excluded.owner_id, updated_at = now()' : ''}
+    const limit = Math.min(globalLimit, Number(target.file_size_limit ?? globalLimit))
+    // A raw body is the file: its declared length is the file's size. A form's length also
+    // counts the form, so there only the file part's bytes are measured.
+    if (!upload.multipart && Number(c.req.header('content-length') ?? 0) > limit)
+      throw tooLargeError()
+    const upsertSql = `insert into storage.objects (bucket_id, name, owner, owner_id, metadata, user_metadata, version)
+      values ($1, $2, $3::uuid, $3, $4, $5, $6)
+      ${upsert ? 'on conflict (bucket_id, name) do update set metadata = excluded.metadata, user_metadata = excluded.user_metadata, version = excluded.version, owner = excluded.owner, owner_id = excluded.owner_id, updated_at = now()' : ''}
       returning id`
     // The caller's right to write this row, checked with a rolled-back probe.
     if (probe)
       await asRole(
         probe,
-        (db) => db.query(upsertSql, [row.bucket_id, row.name, owner, row.metadata, 'probe']),
+        (db) =>
+          db.query(upsertSql, [
+            bucketId,
+            name,
+            owner,
+            { mimetype, contentLength: 0 },
+            upload.userMetadata,
+            'probe',
+          ]),
         true,
       )
-    const { temp, size } = await writeStream(ctx.storageDir, upload.body, limit)
+    const { temp, size } = await writeChunks(ctx.storageDir, upload.chunks, limit)
+    await upload.rest()
     const version = crypto.randomUUID()
     const eTag = `"${createHash('md5').update(version).digest('hex')}"`
     const metadata = {
@@ -323,7 +372,16 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
       const id = await asRole(
         'service_role',
         async (db) =>
-          (await db.query(upsertSql, [bucketId, name, owner, metadata, version])).rows[0]?.id,
+          (
+            await db.query(upsertSql, [
+              bucketId,
+              name,
+              owner,
+              metadata,
+              upload.userMetadata,
+              version,
+            ])
+          ).rows[0]?.id,
       )
       await commitFile(temp, filePath(ctx.storageDir, bucketId, name))
       return c.json({ Id: id, Key: `${bucketId}/${name}` })
@@ -343,7 +401,9 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
       who,
       (db) =>
         db.query(
-          `insert into storage.objects (bucket_id, name, owner_id, version) values ($1, $2, $3, 'probe')`,
+          // With x-upsert the URL may overwrite: probe the upsert, as the upload will run it.
+          `insert into storage.objects (bucket_id, name, owner_id, version) values ($1, $2, $3, 'probe')
+           ${upsert ? "on conflict (bucket_id, name) do update set version = 'probe' returning id" : ''}`,
           [bucketId, name, who.claims.sub ?? null],
         ),
       true,
@@ -495,23 +555,6 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
     return `/object/sign/${bucketId}/${encodePath(name)}?token=${token}`
   }
 
-  app.post('/object/sign/:bucket/*', async (c) => {
-    const who = await caller(c)
-    const bucketId = c.req.param('bucket')
-    const name = keyOf(c, `/object/sign/${bucketId}/`)
-    const input = await json(c)
-    const expiresIn = Number(input.expiresIn)
-    if (!Number.isInteger(expiresIn) || expiresIn < 1)
-      throw new StorageError(
-        400,
-        'InvalidRequest',
-        'Bad Request',
-        'expiresIn must be a positive integer',
-      )
-    await readable(who, bucketId, name)
-    return c.json({ signedURL: await sign(bucketId, name, expiresIn) })
-  })
-
   app.post('/object/sign/:bucket', async (c) => {
     const who = await caller(c)
     const bucketId = c.req.param('bucket')
@@ -545,6 +588,23 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
     )
   })
 
+  app.post('/object/sign/:bucket/*', async (c) => {
+    const who = await caller(c)
+    const bucketId = c.req.param('bucket')
+    const name = keyOf(c, `/object/sign/${bucketId}/`)
+    const input = await json(c)
+    const expiresIn = Number(input.expiresIn)
+    if (!Number.isInteger(expiresIn) || expiresIn < 1)
+      throw new StorageError(
+        400,
+        'InvalidRequest',
+        'Bad Request',
+        'expiresIn must be a positive integer',
+      )
+    await readable(who, bucketId, name)
+    return c.json({ signedURL: await sign(bucketId, name, expiresIn) })
+  })
+
   app.get('/object/info/authenticated/:bucket/*', async (c) =>
     info(c, `/object/info/authenticated/${c.req.param('bucket')}/`),
   )
@@ -563,7 +623,7 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
       content_type: metadata.mimetype ?? null,
       cache_control: metadata.cacheControl ?? null,
       etag: metadata.eTag ?? null,
-      metadata,
+      metadata: row.user_metadata ?? {},
       last_modified: row.updated_at,
       created_at: row.created_at,
     })
@@ -596,6 +656,98 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
         ).rows,
     )
     return c.json(rows)
+  })
+
+  // list-v2: a cursor-paginated listing, flat or folded into folders at "/", sorted by name,
+  // created_at or updated_at. The cursor is opaque: the sort value and key of the last entry.
+  app.post('/object/list-v2/:bucket', async (c) => {
+    const who = await caller(c)
+    const bucketId = c.req.param('bucket')
+    await bucket(bucketId)
+    const input = await json(c)
+    const prefix = typeof input.prefix === 'string' ? input.prefix : ''
+    const limit = Math.max(1, Math.min(Number(input.limit ?? 1000) || 1000, 1000))
+    const withDelimiter = input.with_delimiter === true
+    const sortBy = (input.sortBy ?? {}) as Json
+    const column = ['name', 'created_at', 'updated_at'].includes(String(sortBy.column))
+      ? String(sortBy.column)
+      : 'name'
+    const desc = sortBy.order === 'desc'
+    let after: [string, string] | null = null
+    if (typeof input.cursor === 'string' && input.cursor) {
+      try {
+        const decoded = JSON.parse(Buffer.from(input.cursor, 'base64url').toString('utf8'))
+        if (Array.isArray(decoded) && decoded.length === 2)
+          after = [String(decoded[0]), String(decoded[1])]
+      } catch {}
+      if (!after) throw new StorageError(400, 'InvalidRequest', 'Bad Request', 'Invalid cursor')
+    }
+    const sortExpr =
+      column === 'name'
+        ? 'key'
+        : `coalesce(to_char(${column} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '')`
+    const rows = await asRole(
+      who,
+      async (db) =>
+        (
+          await db.query<{
+            key: string
+            sort_value: string
+            is_folder: boolean
+            id: string | null
+            updated_at: Date | null
+            created_at: Date | null
+            last_accessed_at: Date | null
+            metadata: Json | null
+          }>(
+            `with matching as (
+               select o.*, substr(o.name, length($2) + 1) as rest from storage.objects o
+               where o.bucket_id = $1 and left(o.name, length($2)) = $2
+             ), folded as (
+               select case when $5 and strpos(rest, '/') > 0 then $2 || split_part(rest, '/', 1) else name end as key,
+                      $5 and strpos(rest, '/') > 0 as is_folder,
+                      id, updated_at, created_at, last_accessed_at, metadata from matching
+             ), entries as (
+               select key, bool_or(is_folder) as is_folder,
+                 case when bool_or(is_folder) then null else (array_agg(id))[1] end as id,
+                 case when bool_or(is_folder) then null else max(updated_at) end as updated_at,
+                 case when bool_or(is_folder) then null else max(created_at) end as created_at,
+                 case when bool_or(is_folder) then null else max(last_accessed_at) end as last_accessed_at,
+                 case when bool_or(is_folder) then null else (array_agg(metadata))[1] end as metadata
+               from folded group by key
+             )
+             select *, ${sortExpr} as sort_value from entries
+             where $3::text is null or (${sortExpr}, key) ${desc ? '<' : '>'} ($3, $4)
+             order by ${sortExpr} ${desc ? 'desc' : 'asc'}, key ${desc ? 'desc' : 'asc'} limit $6`,
+            [bucketId, prefix, after?.[0] ?? null, after?.[1] ?? null, withDelimiter, limit + 1],
+          )
+        ).rows,
+    )
+    const page = rows.slice(0, limit)
+    const hasNext = rows.length > limit
+    const last = page.at(-1)
+    return c.json({
+      hasNext,
+      ...(hasNext && last
+        ? {
+            nextCursor: Buffer.from(JSON.stringify([last.sort_value, last.key])).toString(
+              'base64url',
+            ),
+          }
+        : {}),
+      folders: page.filter((r) => r.is_folder).map((r) => ({ key: r.key, name: `${r.key}/` })),
+      objects: page
+        .filter((r) => !r.is_folder)
+        .map((r) => ({
+          id: r.id,
+          key: r.key,
+          name: r.key,
+          updated_at: r.updated_at,
+          created_at: r.created_at,
+          last_accessed_at: r.last_accessed_at,
+          metadata: r.metadata,
+        })),
+    })
   })
 
   app.delete('/object/:bucket', async (c) => {
@@ -726,30 +878,110 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
   return app
 }
 
+type Upload = {
+  /** The file's bytes, pulled from the request as they are written. */
+  chunks: AsyncIterable<Uint8Array>
+  /** Content type as sent, parameters kept (`text/plain;charset=utf-8`). */
+  mimetype: string
+  cacheControl: string
+  userMetadata: Json | null
+  multipart: boolean
+  /** Reads whatever the form holds after the file. */
+  rest(): Promise<void>
+  /** Reads and drops what is left of the body (before an early answer). */
+  drain(): Promise<void>
+}
+
+/** Values that end up in response headers: no control characters (CR/LF would split them). */
+const HEADER_SAFE = /^[\t\x20-\x7e\x80-\uffff]*$/
+function headerValue(field: string, value: string): string {
+  if (!HEADER_SAFE.test(value)) {
+    throw new StorageError(
+      400,
+      'InvalidRequest',
+      'Bad Request',
+      `Invalid ${field}: control characters are not allowed`,
+    )
+  }
+  return value
+}
+
+function parseUserMetadata(text: string | undefined): Json | null {
+  if (text === undefined || text === '') return null
+  let parsed: unknown
+  try {
+    parsed = parseJsonBody(text)
+  } catch {
+    throw new StorageError(400, 'InvalidRequest', 'Bad Request', 'Invalid metadata: not JSON')
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new StorageError(400, 'InvalidRequest', 'Bad Request', 'Invalid metadata: not an object')
+  return parsed as Json
+}
+
 /**
- * The bytes of an upload: the raw body (streamed), or the file part of a multipart form (what
- * storage-js sends for Blob/File bodies; forms are parsed in memory).
+ * The bytes of an upload: the raw body, or the file part of a multipart form (what storage-js
+ * sends for Blob/File bodies), both streamed from the Node request itself, which honours
+ * backpressure byte by byte (a web stream from Readable.toWeb would queue the whole body).
  */
-async function uploadBody(c: Context) {
-  const type = c.req.header('content-type') ?? 'application/octet-stream'
-  if (type.startsWith('multipart/form-data')) {
-    const form = await c.req.formData()
-    const file = [...form.values()].find((v): v is File => typeof v !== 'string')
-    if (!file) throw new StorageError(400, 'InvalidRequest', 'Bad Request', 'The form has no file')
-    const cacheControl = form.get('cacheControl')
-    return {
-      body: file.stream(),
-      mimetype: file.type || 'application/octet-stream',
-      cacheControl: typeof cacheControl === 'string' ? `max-age=${cacheControl}` : 'no-cache',
+async function uploadBody(c: Context): Promise<Upload> {
+  const type = c.req.header('content-type') ?? ''
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  const source: AsyncIterable<Uint8Array> =
+    incoming instanceof Readable ? incoming : (c.req.raw.body ?? (async function* () {})())
+  const iterator = source[Symbol.asyncIterator]()
+  const drain = () => drainIterator(iterator)
+  const once: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => iterator }
+  if (type.toLowerCase().startsWith('multipart/form-data')) {
+    const boundary = multipartBoundary(type)
+    if (!boundary)
+      throw new StorageError(
+        400,
+        'InvalidRequest',
+        'Bad Request',
+        'Malformed multipart body: no boundary',
+      )
+    let form: Awaited<ReturnType<typeof readMultipartUpload>>
+    try {
+      form = await readMultipartUpload(once, boundary)
+    } catch (error) {
+      await drain()
+      throw error
+    }
+    const cacheControl = form.fields.cacheControl
+    try {
+      return {
+        chunks: form.file,
+        mimetype: headerValue('contentType', form.contentType || 'text/plain;charset=UTF-8'),
+        cacheControl: cacheControl
+          ? headerValue('cacheControl', `max-age=${cacheControl}`)
+          : 'no-cache',
+        userMetadata: parseUserMetadata(form.fields.metadata),
+        multipart: true,
+        rest: form.rest,
+        drain,
+      }
+    } catch (error) {
+      await drain()
+      throw error
     }
   }
-  // The Node request itself when there is one: it honours backpressure byte by byte, where a
-  // web stream made by Readable.toWeb would queue the whole body in memory.
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-  return {
-    body: incoming instanceof Readable ? incoming : c.req.raw.body,
-    mimetype: type.split(';')[0]?.trim() || 'application/octet-stream',
-    cacheControl: c.req.header('cache-control') ?? 'no-cache',
+  try {
+    const encoded = c.req.header('x-metadata')
+    return {
+      chunks: once,
+      mimetype: headerValue('contentType', type || 'application/octet-stream'),
+      cacheControl: headerValue('cacheControl', c.req.header('cache-control') ?? 'no-cache'),
+      userMetadata: parseUserMetadata(
+        encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8'),
+      ),
+      multipart: false,
+      rest: async () => undefined,
+      drain,
+    }
+  } catch (error) {
+    await drain()
+    throw error
   }
 }
 
@@ -760,7 +992,8 @@ function parseLimit(value: unknown): number | null {
 }
 
 function mimeMatches(allowed: string, actual: string) {
-  return allowed === actual || (allowed.endsWith('/*') && actual.startsWith(allowed.slice(0, -1)))
+  const a = allowed.toLowerCase()
+  return a === actual || (a.endsWith('/*') && actual.startsWith(a.slice(0, -1)))
 }
 
 const encodePath = (name: string) => name.split('/').map(encodeURIComponent).join('/')
