@@ -242,6 +242,26 @@ describe('media types and counts', () => {
   })
 })
 
+describe('malformed bodies', () => {
+  it('answer 400 to JSON nested deeper than the limit', async () => {
+    const deep = `${'['.repeat(3000)}${']'.repeat(3000)}`
+    for (const path of ['items', 'rpc/echo_email']) {
+      const res = await rest(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"name": ${deep}}`,
+      })
+      expect(res.status).toBe(400)
+      expect(await res.json()).toEqual({
+        code: 'PGRST102',
+        message: 'JSON nested deeper than 256 levels',
+        details: null,
+        hint: null,
+      })
+    }
+  })
+})
+
 describe('requests without an API key', () => {
   it('run as anon, as behind the CLI gateway', async () => {
     const res = await fetch(`${stack.url}/rest/v1/items?select=id&id=eq.1`)

@@ -331,7 +331,7 @@ const restOfInput = (c: Cursor) => {
 }
 
 /** A filter value as given in the query string (`?col=op.value`). */
-export function parseFilterValue(key: string, text: string): Omit<Filter, 'field'> {
+export function parseFilterValue(_key: string, text: string): Omit<Filter, 'field'> {
   return wrap('filter', text, (c) => {
     const negate = c.eat('not.')
     return { negate, operation: operation(c, restOfInput) }

@@ -1,3 +1,4 @@
+import { JsonBodyError, parseJsonBody } from '#src/gateway/json-body.ts'
 import { RestError } from '#src/rest/errors.ts'
 import { ident, logicSql, Params } from '#src/rest/filters.ts'
 import { parseNameList } from '#src/rest/grammar.ts'
@@ -28,9 +29,13 @@ export async function readPayload(req: RestRequest): Promise<unknown> {
     throw new RestError(400, 'PGRST102', 'Empty or invalid json')
   }
   try {
-    return JSON.parse(text)
-  } catch {
-    throw new RestError(400, 'PGRST102', 'Empty or invalid json')
+    return parseJsonBody(text)
+  } catch (error) {
+    throw new RestError(
+      400,
+      'PGRST102',
+      error instanceof JsonBodyError ? error.message : 'Empty or invalid json',
+    )
   }
 }
 

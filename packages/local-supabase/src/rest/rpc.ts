@@ -1,7 +1,7 @@
+import { JsonBodyError, parseJsonBody } from '#src/gateway/json-body.ts'
 import { RestError } from '#src/rest/errors.ts'
 import { ident, Params } from '#src/rest/filters.ts'
 import { parseFilterValue } from '#src/rest/grammar.ts'
-import { readPayload } from '#src/rest/mutate.ts'
 import { readResponse, runRead } from '#src/rest/read.ts'
 import { buildReadPlan } from '#src/rest/read-plan.ts'
 import { closest } from '#src/rest/relationships.ts'
@@ -155,9 +155,13 @@ export async function callFunction(req: RestRequest, name: string) {
       raw = text.trim() ? text : '{}'
       let parsed: unknown
       try {
-        parsed = JSON.parse(raw)
-      } catch {
-        throw new RestError(400, 'PGRST102', 'Empty or invalid json')
+        parsed = parseJsonBody(raw)
+      } catch (error) {
+        throw new RestError(
+          400,
+          'PGRST102',
+          error instanceof JsonBodyError ? error.message : 'Empty or invalid json',
+        )
       }
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
         args = parsed as Record<string, unknown>

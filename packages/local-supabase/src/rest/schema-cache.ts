@@ -185,8 +185,9 @@ export async function loadSchemaCache(
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: catalog rows, shaped by the query above
-function splitFunctions(rows: any[]) {
-  const all = rows.map((r: any) => {
+type CatalogRow = any
+function splitFunctions(rows: CatalogRow[]) {
+  const all = rows.map((r) => {
     const params = r.params as { name: string; type: string; oid: number; mode: string }[]
     const inputs = params.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v')
     const outputs = params.filter((p) => p.mode === 'o' || p.mode === 'b' || p.mode === 't')

@@ -113,7 +113,7 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
         const message =
           error.reason === 'expired'
             ? '"exp" claim timestamp check failed'
-            : !token || token.split('.').length !== 3
+            : token?.split('.').length !== 3
               ? 'Invalid Compact JWS'
               : 'signature verification failed'
         throw new StorageError(403, 'AccessDenied', 'Unauthorized', message)

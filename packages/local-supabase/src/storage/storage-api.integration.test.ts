@@ -146,7 +146,7 @@ describe('upload size limits', () => {
     body.append('', new Blob([new Uint8Array(size)], { type: 'application/octet-stream' }), 'f.bin')
     return body
   }
-  const post = (name: string, body: BodyInit, headers: Record<string, string> = {}) =>
+  const post = (name: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
     fetch(`${stack.url}/storage/v1/object/small/${name}`, {
       method: 'POST',
       headers: { ...auth(), ...headers },
