@@ -31,7 +31,7 @@ export async function findRelation(req: RestRequest, name: string): Promise<Rela
   const suggestion = closest(
     name,
     req.cache.relations.filter((r) => r.schema === req.schema).map((r) => r.name),
-    0.5,
+    0.75,
   )
   throw new RestError(
     404,

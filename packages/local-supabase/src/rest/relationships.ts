@@ -125,7 +125,7 @@ export function relationshipsFrom(cache: SchemaCache, source: QualifiedName): Re
     if (!relation(fn.returnRelation)) continue
     out.push({
       kind: 'computed',
-      cardinality: fn.returnsSet ? 'one-to-many' : 'many-to-one',
+      cardinality: fn.returnsOneRow ? 'many-to-one' : 'one-to-many',
       source,
       target: fn.returnRelation,
       fn,
@@ -227,25 +227,36 @@ function noRelationshipHint(
   return best ? `Perhaps you meant '${best}' instead of '${target}'.` : null
 }
 
-/** The closest name by trigram similarity (>= 0.33), a stand-in for PostgREST's fuzzy set. */
+/**
+ * The closest name whose similarity (1 - Levenshtein distance / longer length) reaches
+ * minScore, a stand-in for the fuzzy set PostgREST's hints come from.
+ */
 export function closest(word: string, candidates: string[], minScore = 0.33): string | undefined {
-  const grams = (s: string) => {
-    const padded = `-${s.toLowerCase()}-`
-    const set = new Set<string>()
-    for (let i = 0; i < padded.length - 2; i++) set.add(padded.slice(i, i + 3))
-    return set
-  }
-  const a = grams(word)
   let best: string | undefined
   let bestScore = minScore
   for (const candidate of candidates) {
-    const b = grams(candidate)
-    const shared = [...a].filter((g) => b.has(g)).length
-    const score = shared / (a.size + b.size - shared || 1)
-    if (score >= bestScore) {
+    const longer = Math.max(word.length, candidate.length) || 1
+    const score = 1 - levenshtein(word.toLowerCase(), candidate.toLowerCase()) / longer
+    if (score >= bestScore && candidate !== word) {
       best = candidate
       bestScore = score
     }
   }
   return best
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      )
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
 }

@@ -68,8 +68,11 @@ export function findFunction(
         fallbacks.push(fn)
     }
   }
-  const chosen = (matches.length ? matches : fallbacks).sort((a, b) =>
-    signature(a).localeCompare(signature(b)),
+  // Listed as PostgREST lists them: fewer parameters first, then by signature.
+  const chosen = (matches.length ? matches : fallbacks).sort(
+    (a, b) =>
+      a.args.length - b.args.length ||
+      (signature(a) < signature(b) ? -1 : signature(a) > signature(b) ? 1 : 0),
   )
   if (chosen.length > 1) {
     throw new RestError(

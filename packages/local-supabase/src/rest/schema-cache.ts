@@ -34,6 +34,8 @@ export type RestFunction = {
   args: FunctionArg[]
   volatility: 'i' | 's' | 'v'
   returnsSet: boolean
+  /** `SETOF ... ROWS 1`: PostgREST embeds such a function's result as one object. */
+  returnsOneRow: boolean
   /** void, scalar, or composite (with its columns). */
   returnKind: 'void' | 'scalar' | 'composite'
   returnType: string
@@ -88,7 +90,7 @@ join pg_namespace tn on tn.oid = t.relnamespace
 where v.relkind in ('v', 'm') and vn.nspname = any ($1)`
 
 const FUNCTIONS_SQL = `
-select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.proretset as returns_set,
+select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.proretset as returns_set, p.prorows as est_rows,
   p.pronargdefaults as n_defaults, p.prorettype = 'void'::regtype as is_void, format_type(p.prorettype, null) as return_type,
   coalesce(rt.typrelid <> 0 or p.prorettype = 'record'::regtype, false) as is_composite,
   -- PostgREST only exposes functions whose inputs are all named, or one unnamed bytea/json/jsonb/text/xml input.
@@ -198,6 +200,7 @@ function splitFunctions(rows: CatalogRow[]) {
       name: r.name,
       volatility: r.volatility,
       returnsSet: r.returns_set,
+      returnsOneRow: !r.returns_set || Number(r.est_rows) === 1,
       returnKind: r.is_void ? 'void' : composite ? 'composite' : 'scalar',
       returnType: r.return_type,
       returnRelation: r.ret_name ? { schema: r.ret_schema, name: r.ret_name } : undefined,
