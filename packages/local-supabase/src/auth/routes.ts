@@ -2,11 +2,14 @@ import { Hono } from 'hono'
 import { createAuthContext } from '#src/auth/auth-context.ts'
 import { AuthError, authErrorResponse } from '#src/auth/errors.ts'
 import { adminUserRoutes } from '#src/auth/routes/admin-users.ts'
+import { disabledRoutes } from '#src/auth/routes/disabled.ts'
 import { generateLinkRoutes } from '#src/auth/routes/generate-link.ts'
 import { inviteRoutes } from '#src/auth/routes/invite.ts'
 import { logoutRoutes } from '#src/auth/routes/logout.ts'
 import { metaRoutes } from '#src/auth/routes/meta.ts'
+import { otpRoutes } from '#src/auth/routes/otp.ts'
 import { recoverRoutes } from '#src/auth/routes/recover.ts'
+import { resendRoutes } from '#src/auth/routes/resend.ts'
 import { signupRoutes } from '#src/auth/routes/signup.ts'
 import { tokenRoutes } from '#src/auth/routes/token.ts'
 import { userRoutes } from '#src/auth/routes/user.ts'
@@ -45,11 +48,14 @@ export function createAuthRoutes(ctx: GatewayContext): Hono {
     tokenRoutes,
     verifyRoutes,
     recoverRoutes,
+    otpRoutes,
+    resendRoutes,
     userRoutes,
     logoutRoutes,
     inviteRoutes,
     adminUserRoutes,
     generateLinkRoutes,
+    disabledRoutes,
   ]) {
     app.route('/', routes(auth))
   }

@@ -12,17 +12,18 @@ export function signupRoutes(auth: AuthContext): Hono {
     const input = await auth.body(c)
     const email = text(input, 'email')
     const password = text(input, 'password')
+    if (email === '' && text(input, 'phone') === '') {
+      // Neither: an anonymous sign-in, which [auth] enable_anonymous_sign_ins leaves off.
+      throw new AuthError(422, 'anonymous_provider_disabled', 'Anonymous sign-ins are disabled')
+    }
     if (email === '') {
-      // GoTrue's checks in its order, for requests that are not an email sign-up.
+      // A phone sign-up: GoTrue's checks in its order; the CLI has no SMS provider.
       if (!auth.config.enable_signup) {
         throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance')
       }
       if (password === '') throw validation('Signup requires a valid password')
       checkPasswordStrength(auth.config, password)
-      if (text(input, 'phone') !== '') {
-        throw new AuthError(400, 'phone_provider_disabled', 'Phone signups are disabled')
-      }
-      throw validation('Sign up only available with email provider')
+      throw new AuthError(400, 'phone_provider_disabled', 'Phone signups are disabled')
     }
     return c.json(
       await signUp(auth, {
