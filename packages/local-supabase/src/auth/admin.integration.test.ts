@@ -88,6 +88,20 @@ describe('admin input checks', () => {
   })
 })
 
+describe('generate_link for sign-ups', () => {
+  it('keeps the given data as user_metadata (no identity claims, unlike /signup)', async () => {
+    const { data, error } = await admin().generateLink({
+      type: 'signup',
+      email: 'generated@example.com',
+      password: 'password123',
+      options: { data: { status: 'alpha' } },
+    })
+    expect(error).toBeNull()
+    expect(data.user?.user_metadata).toEqual({ status: 'alpha' })
+    expect(data.properties?.action_link).toContain('type=signup')
+  })
+})
+
 describe('generate_link for email changes', () => {
   it('email_change_new: the link to the new address applies the change', async () => {
     const created = await admin().createUser({

@@ -74,8 +74,8 @@ export function generateLinkRoutes(auth: AuthContext): Hono {
               password: type === 'signup' ? password : undefined,
               userMetadata: data,
               confirmed: false,
+              // Unlike /signup, GoTrue keeps the given data as user_metadata here.
               invited: type === 'invite',
-              signupData: type === 'signup' ? data : undefined,
             }),
           )
         } else if (type === 'signup') {
