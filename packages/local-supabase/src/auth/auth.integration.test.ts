@@ -189,8 +189,14 @@ describe('auth', () => {
     expect((await stack.client().auth.resetPasswordForEmail('mail@example.com')).error).toBeNull()
     expect((await admin().inviteUserByEmail('invitee@example.com')).error).toBeNull()
     const inbox = (await (await fetch(`${stack.mailUrl}/api/v1/messages`)).json()) as {
-      messages: { Subject: string; To: { Address: string }[] }[]
+      messages: { ID: string; Subject: string; To: { Address: string }[] }[]
     }
+    // The catcher's page offers the mail's action link first (what a person clicks).
+    const invitation = inbox.messages.find((m) => m.Subject === 'You have been invited')
+    const page = await (await fetch(`${stack.mailUrl}/view/${invitation?.ID}`)).text()
+    expect(/class="mail-link" href="([^"]+)"/.exec(page)?.[1]).toMatch(
+      new RegExp(`^${stack.url}/auth/v1/verify\\?token=[0-9a-f]{56}&amp;type=invite&amp;`),
+    )
     expect(inbox.messages.map((m) => [m.To[0]?.Address, m.Subject])).toEqual(
       expect.arrayContaining([
         ['mail@example.com', 'Reset Your Password'],
