@@ -80,7 +80,10 @@ export async function clearAllOneTimeTokens(db: Db, userId: string): Promise<voi
   await db.query('delete from auth.one_time_tokens where user_id = $1', [userId])
 }
 
-/** The user holding a token hash of one of these kinds (GoTrue's FindOneTimeToken). */
+/**
+ * The user holding a token hash of one of these kinds (GoTrue's FindOneTimeToken). The row is
+ * locked, so of concurrent verifications of one token only the first finds it.
+ */
 export async function findTokenOwner(
   db: Db,
   hash: string,
@@ -89,7 +92,7 @@ export async function findTokenOwner(
   const types = kinds.map((k) => TOKEN_KINDS[k].type)
   const { rows } = await db.query<{ user_id: string; token_type: string }>(
     `select user_id, token_type::text from auth.one_time_tokens
-     where token_hash = $1 and token_type = any ($2::auth.one_time_token_type[]) limit 1`,
+     where token_hash = $1 and token_type = any ($2::auth.one_time_token_type[]) limit 1 for update`,
     [hash, types],
   )
   const row = rows[0]

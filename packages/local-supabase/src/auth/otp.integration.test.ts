@@ -103,6 +103,26 @@ describe('signInWithOtp (email)', () => {
     expect(amr.map((a) => a.method)).toEqual(['magiclink'])
   })
 
+  it('lets only one of concurrent verifications of a token through', async () => {
+    const email = 'otp-race@example.com'
+    await createUser(stack, email)
+    const { data } = await stack
+      .client(stack.serviceRoleKey)
+      .auth.admin.generateLink({ type: 'magiclink', email })
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        stack
+          .client()
+          .auth.verifyOtp({
+            type: 'magiclink',
+            token_hash: data.properties?.hashed_token as string,
+          }),
+      ),
+    )
+    expect(results.filter((r) => r.error === null)).toHaveLength(1)
+    expect(results.filter((r) => r.error?.code === 'otp_expired')).toHaveLength(9)
+  })
+
   it('honours create_user: false for unknown addresses', async () => {
     const email = 'otp-nobody@example.com'
     const { error } = await stack

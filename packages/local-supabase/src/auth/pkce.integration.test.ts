@@ -148,6 +148,26 @@ describe('PKCE for emailed links', () => {
     expect((await client.auth.exchangeCodeForSession(code)).error).toBeNull()
   })
 
+  it('exchanges a code once even when the callback runs concurrently', async () => {
+    const email = 'pkce-race@example.com'
+    await createUser(stack, email)
+    const storage = new MemoryStorage()
+    await pkceClient(stack, storage).auth.resetPasswordForEmail(email, { redirectTo: CALLBACK })
+    const code = (
+      await follow((await latestMail(stack.mailUrl, email)).links[0] as string)
+    ).searchParams.get('code') as string
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        pkceClient(
+          stack,
+          Object.assign(new MemoryStorage(), { items: new Map(storage.items) }),
+        ).auth.exchangeCodeForSession(code),
+      ),
+    )
+    expect(results.filter((r) => r.error === null)).toHaveLength(1)
+    expect(results.filter((r) => r.error?.code === 'flow_state_not_found')).toHaveLength(9)
+  })
+
   it('refuses unknown codes, missing verifiers and expired flow states with GoTrue errors', async () => {
     expect(
       await exchangeRaw(stack, { auth_code: crypto.randomUUID(), code_verifier: 'v'.repeat(43) }),
