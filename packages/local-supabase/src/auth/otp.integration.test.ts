@@ -111,12 +111,10 @@ describe('signInWithOtp (email)', () => {
       .auth.admin.generateLink({ type: 'magiclink', email })
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        stack
-          .client()
-          .auth.verifyOtp({
-            type: 'magiclink',
-            token_hash: data.properties?.hashed_token as string,
-          }),
+        stack.client().auth.verifyOtp({
+          type: 'magiclink',
+          token_hash: data.properties?.hashed_token as string,
+        }),
       ),
     )
     expect(results.filter((r) => r.error === null)).toHaveLength(1)
