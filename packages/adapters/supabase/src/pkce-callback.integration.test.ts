@@ -1,26 +1,38 @@
 import { createTestStack, latestMail, type TestStack } from '@tenantbase/local-supabase/testing'
+import { rpc } from '@tenantbase/schemas/rpc'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSupabaseEnv } from '#src/env.ts'
 import { createRequestClient } from '#src/server-client.ts'
+import { createServiceClient } from '#src/service-client.ts'
 
 // What an app's /auth/callback route does with @supabase/ssr (flowType 'pkce'): the verifier
 // travels in a cookie from the request that asked for the mail to the callback request.
 
 let stack: TestStack
+/** Sign-ups wait for their emailed confirmation here. */
+let confirming: TestStack
 beforeAll(async () => {
-  stack = await createTestStack()
+  ;[stack, confirming] = await Promise.all([
+    createTestStack(),
+    createTestStack({
+      configure: (config) => ({
+        ...config,
+        auth: { ...config.auth, email: { ...config.auth.email, enable_confirmations: true } },
+      }),
+    }),
+  ])
   // The invite-only rule has its own tests; this one is about the Auth flow.
   await stack.db.query(
     `update platform.platform_settings set value = 'true' where key = 'allow_self_service_signup'`,
   )
 })
-afterAll(() => stack.close())
+afterAll(() => Promise.all([stack?.close(), confirming?.close()]))
 
-const env = () =>
+const env = (s: TestStack = stack) =>
   readSupabaseEnv({
-    SUPABASE_URL: stack.url,
-    SUPABASE_ANON_KEY: stack.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    SUPABASE_URL: s.url,
+    SUPABASE_ANON_KEY: s.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: s.serviceRoleKey,
   })
 
 /** The Cookie header a browser sends back after these Set-Cookie headers. */
@@ -74,5 +86,51 @@ describe('password recovery through a cookie-session server client', () => {
       code: 'flow_state_not_found',
       message: 'invalid flow state, no valid flow state found',
     })
+  })
+})
+
+describe('an invited sign-up with email confirmation through a cookie-session server client', () => {
+  it('joins the organization when the confirmation link is exchanged in /auth/callback', async () => {
+    const tenant = (await rpc(createServiceClient(env(confirming)), 'provision_tenant', {
+      p_name: 'Callback Co',
+      p_slug: 'callback-co',
+      p_admin_email: 'owner@callback.co',
+    })) as { invitation_token: string }
+    const signup = createRequestClient(env(confirming), new Request('http://127.0.0.1:5173/signup'))
+    const { data, error } = await signup.supabase.auth.signUp({
+      email: 'owner@callback.co',
+      password: 'password123',
+      options: {
+        data: { invitation_token: tenant.invitation_token },
+        emailRedirectTo: 'http://127.0.0.1:5173/auth/callback',
+      },
+    })
+    expect(error).toBeNull()
+    expect(data.session).toBeNull()
+    const [pending] = await confirming.db.query(
+      `select count(*)::int as members from core.memberships m join auth.users u on u.id = m.user_id
+       where u.email = 'owner@callback.co'`,
+    )
+    expect(pending).toEqual({ members: 0 })
+
+    const mail = await latestMail(confirming.mailUrl, 'owner@callback.co', 'Confirm Your Email')
+    const response = await fetch(mail.links[0] as string, { redirect: 'manual' })
+    const landing = new URL(response.headers.get('location') as string)
+    const callback = createRequestClient(
+      env(confirming),
+      new Request(landing, { headers: { cookie: cookieHeader(signup.headers) } }),
+    )
+    const exchanged = await callback.supabase.auth.exchangeCodeForSession(
+      landing.searchParams.get('code') as string,
+    )
+    expect(exchanged.error).toBeNull()
+    const next = createRequestClient(
+      env(confirming),
+      new Request('http://127.0.0.1:5173/', {
+        headers: { cookie: cookieHeader(callback.headers) },
+      }),
+    )
+    const orgs = await rpc(next.supabase, 'list_my_organizations', {})
+    expect(orgs.map((o) => o.name)).toEqual(['Callback Co'])
   })
 })

@@ -126,7 +126,7 @@ export async function applyVerification(
         await hashPassword(randomBytes(48).toString('base64url')),
       ])
     }
-    await confirmUser(db, user.id)
+    await confirmUser(db, user.id, 'Error confirming user')
   } else if (type === 'recovery' || type === 'magiclink') {
     await savingUser('Database error updating user', async () => {
       await db.query(`update auth.users set recovery_token = '' where id = $1`, [user.id])
@@ -156,8 +156,12 @@ export async function applyVerification(
 const autoconfirm = (auth: AuthContext) => !auth.config.email.enable_confirmations
 
 /** GoTrue's User.Confirm, plus the email identity marked verified (signupVerify). */
-export async function confirmUser(db: Db, userId: string) {
-  await savingUser('Database error updating user', async () => {
+export async function confirmUser(
+  db: Db,
+  userId: string,
+  failure = 'Database error updating user',
+) {
+  await savingUser(failure, async () => {
     await db.query(
       `update auth.users set email_confirmed_at = now(), confirmation_token = '',
          raw_user_meta_data = coalesce(raw_user_meta_data, '{}') || '{"email_verified": true}', updated_at = now()
@@ -176,7 +180,7 @@ export async function confirmUser(db: Db, userId: string) {
 /** GoTrue's ConfirmEmailChange: only now does auth.users.email take the pending address. */
 async function confirmEmailChange(db: Db, user: UserRow) {
   const email = String(user.email_change ?? '')
-  await savingUser('Database error updating user', async () => {
+  await savingUser('Error confirm email', async () => {
     await db.query(
       `update auth.users set email = $2, email_change = '', email_change_token_current = '',
          email_change_token_new = '', email_change_confirm_status = 0, updated_at = now()
@@ -184,7 +188,7 @@ async function confirmEmailChange(db: Db, user: UserRow) {
       [user.id, email],
     )
     await clearAllOneTimeTokens(db, user.id)
-    if (!user.email_confirmed_at) await confirmUser(db, user.id)
+    if (!user.email_confirmed_at) await confirmUser(db, user.id, 'Error confirm email')
     await db.query(
       `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', true),
          updated_at = now()

@@ -75,7 +75,9 @@ export function adminUserRoutes(auth: AuthContext): Hono {
           appMetadata: object(input, 'app_metadata') ?? {},
           confirmed: false,
         })
-        if (input.email_confirm === true) await confirmUser(db, inserted.id)
+        if (input.email_confirm === true) {
+          await confirmUser(db, inserted.id, 'Database error creating new user')
+        }
         if (ban !== undefined) await applyBan(db, inserted.id, ban)
         return inserted
       })
@@ -104,7 +106,7 @@ export function adminUserRoutes(auth: AuthContext): Hono {
       const user = await findUserById(db, id)
       if (!user) throw new AuthError(404, 'user_not_found', 'User not found')
       await savingUser('Error updating user', async () => {
-        if (input.email_confirm === true) await confirmUser(db, user.id)
+        if (input.email_confirm === true) await confirmUser(db, user.id, 'Error updating user')
         if (password !== undefined) await setPasswordSignedOut(db, user.id, password)
         if (email !== '' && email !== user.email) {
           const taken = await findUserByEmail(db, email)
