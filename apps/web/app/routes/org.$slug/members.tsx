@@ -67,8 +67,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         status: i.status ?? '',
         expiresAt: i.expires_at,
         invitedBy: (i.invited_by && names.get(i.invited_by)) || '—',
-        // resend/cancel: invitations the viewer sent, or to roles below theirs.
-        mayManage: i.invited_by === context.userId || isBelowMe(access, i.role_id),
+        // Resend and cancel follow the rule of inviting: only to roles below the viewer's.
+        mayManage: isBelowMe(access, i.role_id),
       })),
   })
 }
