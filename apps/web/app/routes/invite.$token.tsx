@@ -315,7 +315,13 @@ function UnusableInvitation({
         {viewer ? (
           <LinkButton to="/">Go to your organizations</LinkButton>
         ) : (
-          <LinkButton to="/sign-in">Sign in</LinkButton>
+          // Only a used invitation means the person has an account to sign in to.
+          <LinkButton
+            to="/sign-in"
+            variant={invitation.status === 'accepted' ? 'primary' : 'secondary'}
+          >
+            Sign in
+          </LinkButton>
         )}
       </div>
     </>
