@@ -21,6 +21,7 @@ export default defineConfig({
   use: {
     headless: true,
     trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: systemChromium,
       args: [
