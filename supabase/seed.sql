@@ -4,6 +4,7 @@
 --   manager@acme.test  Manager (invites, manages members, roles, units and files, reads the audit log)
 --   sales@acme.test    Sales, below Manager (creates and reads deals)
 --   owner@globex.test  Owner of Globex, a second tenant
+--   admin@tenantbase.test  Platform admin (operates every tenant; member of none)
 
 -- Seeded accounts need no invitation (the sign-up trigger honours this for trusted sessions).
 select set_config('tenantbase.allow_uninvited_user', 'on', true);
@@ -18,12 +19,17 @@ from (values
   ('a0000000-0000-4000-8000-000000000001'::uuid, 'owner@acme.test'),
   ('a0000000-0000-4000-8000-000000000002'::uuid, 'manager@acme.test'),
   ('a0000000-0000-4000-8000-000000000003'::uuid, 'sales@acme.test'),
-  ('b0000000-0000-4000-8000-000000000001'::uuid, 'owner@globex.test')
+  ('b0000000-0000-4000-8000-000000000001'::uuid, 'owner@globex.test'),
+  ('c0000000-0000-4000-8000-000000000001'::uuid, 'admin@tenantbase.test')
 ) as u(id, email);
 
 insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
 select u.id::text, u.id, jsonb_build_object('sub', u.id, 'email', u.email, 'email_verified', true), 'email', now(), now(), now()
-from auth.users u where u.email like '%@acme.test' or u.email like '%@globex.test';
+from auth.users u where u.email like '%@acme.test' or u.email like '%@globex.test' or u.email = 'admin@tenantbase.test';
+
+-- A platform admin is a row of platform.platform_users with is_admin (see packages/core/sql/400-platform.sql).
+insert into platform.platform_users (user_id, is_admin) values ('c0000000-0000-4000-8000-000000000001', true);
+update core.users_meta set first_name = 'Ada', last_name = 'Admin' where user_id = 'c0000000-0000-4000-8000-000000000001';
 
 insert into core.organizations (id, name, slug, description) values
   ('0a000000-0000-4000-8000-00000000000a', 'Acme', 'acme', 'Demo tenant'),

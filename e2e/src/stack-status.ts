@@ -1,12 +1,19 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 
-/** URLs and keys of the stack the global setup started. */
-export function stackStatus(): {
+export type E2EStatus = {
+  db_url: string
   api_url: string
   mail_url: string
+  smtp_port: number
   anon_key: string
   service_role_key: string
-} {
+  jwt_secret: string
+  /** The app, served from its production build. */
+  app_url: string
+}
+
+/** URLs and keys of the stack and app the global setup started. */
+export function stackStatus(): E2EStatus {
   const raw = process.env.TENANTBASE_E2E_STATUS
   if (!raw) throw new Error('TENANTBASE_E2E_STATUS is not set: run the specs with `pnpm test:e2e`.')
   return JSON.parse(raw)

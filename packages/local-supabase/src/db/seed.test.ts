@@ -47,4 +47,24 @@ describe('supabase/seed.sql', () => {
     expect(await titles('manager@acme.test')).toEqual(['Road runner tracker', 'Wile E. rockets'])
     expect(await titles('owner@globex.test')).toEqual([])
   })
+
+  it('creates a platform admin who operates every tenant and belongs to none', async () => {
+    const admin = stack.client()
+    const signIn = await admin.auth.signInWithPassword({
+      email: 'admin@tenantbase.test',
+      password: 'password123',
+    })
+    expect(signIn.error).toBeNull()
+    const { data: orgs, error } = await admin.rpc('platform_list_organizations')
+    expect(error).toBeNull()
+    expect(orgs.map((o: { slug: string }) => o.slug).sort()).toEqual(['acme', 'globex'])
+    const { data: mine } = await admin.rpc('list_my_organizations')
+    expect(mine).toEqual([])
+
+    const owner = stack.client()
+    await owner.auth.signInWithPassword({ email: 'owner@acme.test', password: 'password123' })
+    const refused = await owner.rpc('platform_list_organizations')
+    expect(refused.error?.code).toBe('42501')
+    expect(refused.error?.message).toBe('Platform admins only')
+  })
 })

@@ -1,0 +1,39 @@
+import { index, layout, type RouteConfig, route } from '@remix-run/route-config'
+
+/**
+ * Every URL of the app, in one place (v3_routeConfig). Paths are relative to app/.
+ */
+export default [
+  index('routes/index.tsx'),
+
+  // Signed-out pages share a centred card layout.
+  layout('routes/_auth/_layout.tsx', [
+    route('sign-in', 'routes/_auth/sign-in.tsx'),
+    route('sign-up', 'routes/_auth/sign-up.tsx'),
+    route('forgot-password', 'routes/_auth/forgot-password.tsx'),
+    route('reset-password', 'routes/_auth/reset-password.tsx'),
+    route('auth/callback', 'routes/_auth/callback.tsx'),
+    route('invite/:token', 'routes/invite.$token.tsx'),
+  ]),
+  route('sign-out', 'routes/_auth/sign-out.tsx'),
+  route('favicon.ico', 'routes/favicon.ts'),
+  route('switch-organization', 'routes/switch-organization.tsx'),
+
+  // Inside an organization: the layout holds the switcher and the navigation.
+  route('org/:slug', 'routes/org.$slug/_layout.tsx', [
+    index('routes/org.$slug/index.tsx'),
+    route('dashboard', 'routes/org.$slug/dashboard.tsx'),
+    route('deals', 'routes/org.$slug/deals.tsx'),
+    route('members', 'routes/org.$slug/members.tsx'),
+    route('units', 'routes/org.$slug/units.tsx'),
+    route('units/:unitId', 'routes/org.$slug/units.$unitId.tsx'),
+    route('roles', 'routes/org.$slug/roles.tsx'),
+    // Operator screens go here next to the nav slots in components/org-nav.tsx:
+    // route('audit', 'routes/org.$slug/audit.tsx'),
+    // route('billing', 'routes/org.$slug/billing.tsx'),
+    // route('settings', 'routes/org.$slug/settings.tsx'),
+  ]),
+
+  // Platform admin (admin/*), the public pricing page and billing webhooks (api/webhooks/*)
+  // are added here.
+] satisfies RouteConfig
