@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { type Cluster, freePort, SUPERUSER, startCluster } from '@tenantbase/local-supabase/cluster'
 import { startGateway } from '@tenantbase/local-supabase/gateway'
+import { loadStackConfig } from '@tenantbase/local-supabase/gateway/config'
 import { ANON_KEY, SERVICE_ROLE_KEY } from '@tenantbase/local-supabase/keys'
 import { applyMigrations, packageSchema } from '@tenantbase/local-supabase/migrations'
 import {
@@ -18,30 +19,6 @@ export type BenchStack = {
   anonKey: string
   serviceRoleKey: string
   close(): Promise<void>
-}
-
-type GatewayConfig = Parameters<typeof startGateway>[0]['config']
-
-// supabase/config.toml's settings that matter here: the claims hook on every token issue.
-const config: GatewayConfig = {
-  api: { schemas: ['public'], max_rows: 1000 },
-  auth: {
-    site_url: 'http://127.0.0.1:5173',
-    additional_redirect_urls: [],
-    jwt_expiry: 3600,
-    enable_signup: true,
-    enable_refresh_token_rotation: true,
-    refresh_token_reuse_interval: 10,
-    minimum_password_length: 8,
-    email: { enable_signup: true, enable_confirmations: false },
-    hook: {
-      custom_access_token: {
-        enabled: true,
-        uri: 'pg-functions://postgres/public/custom_access_token_hook',
-      },
-    },
-  },
-  storage: { file_size_limit: '50MiB' },
 }
 
 /**
@@ -68,7 +45,8 @@ export async function startBenchStack(log: (s: string) => void): Promise<BenchSt
     const gateway = await startGateway({
       databaseUrl: cluster.url(SUPERUSER, database),
       port: await freePort(),
-      config,
+      // supabase/config.toml, as the real stack reads it (the claims hook on every token).
+      config: await loadStackConfig(),
       storageDir: path.join(dir, 'storage'),
       mailer: { send: async () => undefined },
     })
