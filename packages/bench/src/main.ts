@@ -31,6 +31,8 @@ async function main() {
   const owner = new pg.Pool({ connectionString: url('postgres'), max: 4 })
   const authenticator = new pg.Pool({ connectionString: url('authenticator'), max: 8 })
   const authAdmin = new pg.Pool({ connectionString: url('supabase_auth_admin'), max: 2 })
+  // A connection still closing when the cluster stops must not crash the run.
+  for (const pool of [owner, authenticator, authAdmin]) pool.on('error', () => undefined)
   const api = { url: stack.apiUrl, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey }
   const rows: BenchRow[] = []
   try {

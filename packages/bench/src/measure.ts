@@ -56,10 +56,10 @@ const defaults: Required<Plan> = { rounds: 7, perRound: 20, warmup: 5, budgetMs:
 
 /**
  * Measures a against b in rounds, alternating the order (a b, b a, ...) so drift on a shared
- * machine hits both sides alike. The ratio is the median of the ratios of adjacent pairs (each a
- * and the b measured right next to it), which a burst of load on the machine moves much less
- * than a ratio of two medians; the spread is the lowest and highest of the rounds' medians of
- * those pair ratios. value and baseline are the medians of all samples of each side.
+ * machine hits both sides alike. Each round gives a ratio of its two medians; the ratio reported
+ * is the median of those round ratios, so a round hit by a burst of load elsewhere on the
+ * machine does not move it, and the spread is their lowest and highest. value and baseline are
+ * the medians of all samples of each side.
  */
 export async function compare(
   a: (i: number) => Promise<unknown>,
@@ -72,33 +72,30 @@ export async function compare(
     slowest = Math.max(slowest, await timed(a, i), await timed(b, i))
   }
   const perRound = perRoundFor(plan, slowest, 2)
-  const all = { a: [] as Samples, b: [] as Samples, pairs: [] as number[] }
-  const rounds: number[] = []
+  const all = { a: [] as Samples, b: [] as Samples }
+  const ratios: number[] = []
   let i = 0
   for (let round = 0; round < plan.rounds; round++) {
-    const pairs: number[] = []
+    const ra: Samples = []
+    const rb: Samples = []
     for (let k = 0; k < perRound; k++, i++) {
-      let ta: number
-      let tb: number
       if (k % 2 === 0) {
-        ta = await timed(a, i)
-        tb = await timed(b, i)
+        ra.push(await timed(a, i))
+        rb.push(await timed(b, i))
       } else {
-        tb = await timed(b, i)
-        ta = await timed(a, i)
+        rb.push(await timed(b, i))
+        ra.push(await timed(a, i))
       }
-      all.a.push(ta)
-      all.b.push(tb)
-      pairs.push(ta / tb)
     }
-    rounds.push(median(pairs))
-    all.pairs.push(...pairs)
+    ratios.push(median(ra) / median(rb))
+    all.a.push(...ra)
+    all.b.push(...rb)
   }
   return {
     value: median(all.a),
     baseline: median(all.b),
-    ratio: median(all.pairs),
-    spread: [Math.min(...rounds), Math.max(...rounds)],
+    ratio: median(ratios),
+    spread: [Math.min(...ratios), Math.max(...ratios)],
     samples: all.a.length,
   }
 }

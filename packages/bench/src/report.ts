@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import type { Compared, Measured } from '#src/measure.ts'
 
 /**
- * One measured row. `ratio` is the median ratio of adjacent pairs for comparisons (else value /
+ * One measured row. `ratio` is the median of the rounds' ratios for comparisons (else value /
  * baseline); `goal` is the largest acceptable ratio or value;
  * `spread` is the range over the measuring rounds (of the ratio when there is a baseline, of the
  * value otherwise), so two runs can be compared with the noise in view.
@@ -24,7 +24,7 @@ export function row(input: {
   value: number
   unit: string
   baseline?: number
-  /** When the ratio is not value / baseline (the median of paired ratios). */
+  /** When the ratio is not value / baseline (the median of the rounds' ratios). */
   ratio?: number
   spread?: [number, number]
   samples?: number

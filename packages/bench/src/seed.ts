@@ -101,6 +101,9 @@ export type RlsData = {
   perOrg: number
   /** A member with a mid-level role (index 50 of the spine). */
   member: string
+  /** The organization of the depth rows: a chain of 110 roles under its root. */
+  depthOrgId: string
+  /** Members at depth 2 and 100 of that chain: they see exactly the same deals. */
   shallowUser: string
   deepUser: string
   ownerUser: string
@@ -108,9 +111,12 @@ export type RlsData = {
 
 /**
  * `totalDeals` deals over 200 organizations. The target organization has a 200-role DAG (a
- * spine of 110 roles plus diamonds); the others have a root role only. In the target, owners
- * and owner roles spread over the DAG and the visibilities are mixed; every 97th deal belongs
- * to the mid-level member.
+ * spine of 110 roles plus diamonds); the others have a root role only (and, with their members,
+ * four roles under it). In the target, owners and owner roles spread over the DAG and the
+ * visibilities are mixed; every 97th deal belongs to the mid-level member. One organization is a
+ * chain of 110 roles whose controlled and private deals are owned by roles at depth 104–109, so
+ * its members at depth 2 and depth 100 see the same deals: the depth rows compare depth alone,
+ * not two different amounts of visible data.
  */
 export async function seedRlsData(
   owner: pg.Pool,
@@ -125,8 +131,13 @@ export async function seedRlsData(
     extraEdges: 150,
   })
   const ownerUser = await addUser(owner, target.orgId, target.rootRoleId, 'owner@bench-target.test')
+  const depthOrg = await seedOrganization(owner, 'bench-depth', {
+    roles: 111,
+    depth: 110,
+    extraEdges: 0,
+  })
   const others: string[] = []
-  for (let i = 1; i < orgs; i++) {
+  for (let i = 2; i < orgs; i++) {
     const { rows } = await owner.query(
       `insert into core.organizations (name, slug) values ($1, $1) returning id`,
       [`bench-${i}`],
@@ -136,19 +147,20 @@ export async function seedRlsData(
     others.push(orgId)
   }
   const member = await addUser(owner, target.orgId, target.roleIds[50] as string, 'mid@bench.test')
+  await addUser(owner, depthOrg.orgId, depthOrg.rootRoleId, 'owner@bench-depth.test')
   const shallowUser = await addUser(
     owner,
-    target.orgId,
-    target.roleIds[2] as string,
+    depthOrg.orgId,
+    depthOrg.roleIds[2] as string,
     'shallow@bench.test',
   )
   const deepUser = await addUser(
     owner,
-    target.orgId,
-    target.roleIds[100] as string,
+    depthOrg.orgId,
+    depthOrg.roleIds[100] as string,
     'deep@bench.test',
   )
-  await seedMembers(owner, [target.orgId, ...others], 25)
+  await seedMembers(owner, [target.orgId, depthOrg.orgId, ...others], 25)
   await owner.query('alter table app.deals disable trigger user')
   const perOrg = Math.floor(totalDeals / orgs)
   await owner.query(
@@ -160,6 +172,13 @@ export async function seedRlsData(
     [target.orgId, target.roleIds, member, perOrg],
   )
   await owner.query(
+    `insert into app.deals (organization_id, title, visibility, owner_id, owner_role_id, amount, created_at)
+     select $1, 'deal ' || g, (array['private','controlled','public'])[1 + g % 3], gen_random_uuid(),
+       ($2::uuid[])[105 + g % 6], g % 1000, now() - g * interval '1 second'
+     from generate_series(1, $3) g`,
+    [depthOrg.orgId, depthOrg.roleIds, perOrg],
+  )
+  await owner.query(
     `insert into app.deals (organization_id, title, visibility, owner_id, owner_role_id, created_at)
      select o.id, 'deal ' || g, 'public', gen_random_uuid(), r.id, now() - g * interval '1 second'
      from unnest($1::uuid[]) o(id) join core.roles r on r.organization_id = o.id and r.is_root,
@@ -168,7 +187,15 @@ export async function seedRlsData(
   )
   await owner.query('alter table app.deals enable trigger user')
   await owner.query('vacuum analyze')
-  return { target, perOrg, member, shallowUser, deepUser, ownerUser }
+  return {
+    target,
+    perOrg,
+    member,
+    depthOrgId: depthOrg.orgId,
+    shallowUser,
+    deepUser,
+    ownerUser,
+  }
 }
 
 /**
