@@ -41,7 +41,8 @@ create table platform.platform_settings (
 );
 comment on table platform.platform_settings is 'Global settings, e.g. allow_self_service_signup (off by default).';
 insert into platform.platform_settings (key, value, description) values
-  ('allow_self_service_signup', 'false', 'Let people sign up and create organizations without an invitation')
+  ('allow_self_service_signup', 'false', 'Let people sign up and create organizations without an invitation'),
+  ('free_plan_features', '{}', 'Features of the free plan (organizations without a subscription), e.g. {"members": 3}')
 on conflict do nothing;
 
 create table platform.platform_feature_flags (

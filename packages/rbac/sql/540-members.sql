@@ -61,6 +61,7 @@ begin
                  and m.organization_id = any (core.my_organization_ids())) then
     raise exception 'Invite people who are not yet in one of your organizations' using errcode = '42501';
   end if;
+  perform platform.require_member_capacity(p_org_id, false);
   insert into core.memberships (organization_id, user_id, role_id)
   values (p_org_id, p_user_id, p_role_id)
   on conflict (organization_id, user_id) do update set role_id = excluded.role_id, is_deleted = false;
