@@ -1,6 +1,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 
 export type E2EStatus = {
+  db_url: string
   api_url: string
   mail_url: string
   anon_key: string
