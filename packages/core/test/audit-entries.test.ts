@@ -20,22 +20,20 @@ let started: string
 const name = (user: TestUser, first: string) =>
   db.as(user).query('select * from public.update_user_profile($1)', [first])
 const entries = (actor: TestUser, args: Record<string, unknown> = {}) =>
-  db
-    .as(actor)
-    .query(
-      `select actor_name, actor_email, target_table, target_label, action, changes, names
+  db.as(actor).query(
+    `select actor_name, actor_email, target_table, target_label, action, changes, names
        from public.list_audit_entries(p_org_id => $1, p_limit => $2, p_offset => $3, p_actor_id => $4,
          p_target_table => $5, p_from => $6, p_to => $7)`,
-      [
-        t.orgId,
-        args.limit ?? 50,
-        args.offset ?? 0,
-        args.actor ?? null,
-        args.table ?? null,
-        args.from ?? null,
-        args.to ?? null,
-      ],
-    )
+    [
+      t.orgId,
+      args.limit ?? 50,
+      args.offset ?? 0,
+      args.actor ?? null,
+      args.table ?? null,
+      args.from ?? null,
+      args.to ?? null,
+    ],
+  )
 
 beforeAll(async () => {
   db = await createTestDatabase()

@@ -146,9 +146,9 @@ describe('plans for operators', () => {
     ).rejects.toMatchObject({ code: '42501', message: 'Platform admins only' })
     await override('enterprise', { members: 500 })
     expect(
-      await db.as(member).query('select plan, source from public.get_organization_plan($1)', [
-        t.orgId,
-      ]),
+      await db
+        .as(member)
+        .query('select plan, source from public.get_organization_plan($1)', [t.orgId]),
     ).toEqual([{ plan: 'enterprise', source: 'override' }])
     await override(null)
     expect(

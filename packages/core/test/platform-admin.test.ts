@@ -100,7 +100,9 @@ describe('platform admin functions', () => {
         ]),
     ).rejects.toMatchObject({ code: 'PT404', message: 'Organization not found' })
     await expect(
-      db.as(globex.owner).query('select * from public.platform_get_organization($1)', [globex.orgId]),
+      db
+        .as(globex.owner)
+        .query('select * from public.platform_get_organization($1)', [globex.orgId]),
     ).rejects.toMatchObject({ code: '42501', message: 'Platform admins only' })
   })
 
@@ -199,7 +201,9 @@ describe('platform admin functions', () => {
     ])
     expect(provisioned?.t.organization_id).toBeTypeOf('string')
     expect(
-      await db.as(admin).query('select count(*)::int as n from public.platform_list_action_logs(2, 7)'),
+      await db
+        .as(admin)
+        .query('select count(*)::int as n from public.platform_list_action_logs(2, 7)'),
     ).toEqual([{ n: 1 }])
     await expect(
       db.as(admin).query('select * from public.platform_list_action_logs(0, 0)'),

@@ -128,9 +128,10 @@ describe('member limits of a plan', () => {
     const role = await createRole(db, org, 'member', org.rootRoleId)
     const live = await invite('live@resend.test', org.owner, org.orgId, role)
     const stale = await invite('stale@resend.test', org.owner, org.orgId, role)
-    await db.query(`update core.invitations set expires_at = now() - interval '1 day' where id = $1`, [
-      stale.id,
-    ])
+    await db.query(
+      `update core.invitations set expires_at = now() - interval '1 day' where id = $1`,
+      [stale.id],
+    )
     await setLimit(org.orgId, 2)
     expect(
       await db.as(org.owner).query('select email from public.resend_invitation($1)', [live.id]),
@@ -180,14 +181,14 @@ describe('member limits of a plan', () => {
   it('takes the free plan limit from the platform setting free_plan_features', async () => {
     const org = await createTenant(db, 'Free')
     const role = await createRole(db, org, 'member', org.rootRoleId)
-    await db.as('service_role').query(
-      `select public.platform_set_setting('free_plan_features', '{"members": 1}')`,
-    )
+    await db
+      .as('service_role')
+      .query(`select public.platform_set_setting('free_plan_features', '{"members": 1}')`)
     try {
       expect(
-        await db.as(org.owner).query('select plan, features from public.get_organization_plan($1)', [
-          org.orgId,
-        ]),
+        await db
+          .as(org.owner)
+          .query('select plan, features from public.get_organization_plan($1)', [org.orgId]),
       ).toEqual([{ plan: 'free', features: { members: 1 } }])
       await expect(invite('one@free.test', org.owner, org.orgId, role)).rejects.toMatchObject({
         code: 'P0001',
@@ -203,9 +204,9 @@ describe('member limits of a plan', () => {
         message: 'free_plan_features must be a JSON object, e.g. {"members": 3}',
       })
     } finally {
-      await db.as('service_role').query(
-        `select public.platform_set_setting('free_plan_features', '{}')`,
-      )
+      await db
+        .as('service_role')
+        .query(`select public.platform_set_setting('free_plan_features', '{}')`)
     }
     expect((await invite('one@free.test', org.owner, org.orgId, role)).token).toBeTypeOf('string')
   })

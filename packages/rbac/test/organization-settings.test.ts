@@ -16,13 +16,11 @@ let member: TestUser
 let stranger: TestUser
 
 const put = (user: TestUser, bucket: string, name: string) =>
-  db
-    .as(user)
-    .query(
-      `insert into storage.objects (bucket_id, name, owner_id, metadata)
+  db.as(user).query(
+    `insert into storage.objects (bucket_id, name, owner_id, metadata)
        values ($1, $2, $3, '{"size": 120, "mimetype": "image/png"}') returning name`,
-      [bucket, name, user.id],
-    )
+    [bucket, name, user.id],
+  )
 // Storage deletes as the caller with its own permission to delete rows (the delete protection).
 const remove = (user: TestUser, bucket: string, name: string) =>
   db.as(user).tx(async (q) => {
@@ -74,29 +72,26 @@ describe('organization slug', () => {
   it('refuses a taken slug, a malformed one and callers without the permission', async () => {
     const other = await createTenant(db, 'Taken')
     await expect(
-      db.as(editor).query('select * from public.update_organization_slug($1, $2)', [
-        t.orgId,
-        other.slug,
-      ]),
+      db
+        .as(editor)
+        .query('select * from public.update_organization_slug($1, $2)', [t.orgId, other.slug]),
     ).rejects.toMatchObject({
       code: '23505',
       message: `An organization with the slug "${other.slug}" already exists`,
     })
     await expect(
-      db.as(editor).query('select * from public.update_organization_slug($1, $2)', [
-        t.orgId,
-        '-bad slug-',
-      ]),
+      db
+        .as(editor)
+        .query('select * from public.update_organization_slug($1, $2)', [t.orgId, '-bad slug-']),
     ).rejects.toMatchObject({
       code: '22023',
       message:
         'Invalid slug: use 1 to 63 lower-case letters, digits and dashes, starting and ending with a letter or digit',
     })
     await expect(
-      db.as(member).query('select * from public.update_organization_slug($1, $2)', [
-        t.orgId,
-        'mine-now',
-      ]),
+      db
+        .as(member)
+        .query('select * from public.update_organization_slug($1, $2)', [t.orgId, 'mine-now']),
     ).rejects.toMatchObject({ code: '42501', message: 'Missing permission organization.update' })
     expect(await profile(stranger)).toEqual([])
   })
@@ -110,19 +105,19 @@ describe('organization logos', () => {
     expect(
       await db
         .as(editor)
-        .query('select object_name, previous_object_name from public.set_organization_logo($1, $2)', [
-          t.orgId,
-          first,
-        ]),
+        .query(
+          'select object_name, previous_object_name from public.set_organization_logo($1, $2)',
+          [t.orgId, first],
+        ),
     ).toEqual([{ object_name: first, previous_object_name: null }])
     await put(editor, 'logos', second)
     expect(
       await db
         .as(editor)
-        .query('select object_name, previous_object_name from public.set_organization_logo($1, $2)', [
-          t.orgId,
-          second,
-        ]),
+        .query(
+          'select object_name, previous_object_name from public.set_organization_logo($1, $2)',
+          [t.orgId, second],
+        ),
     ).toEqual([{ object_name: second, previous_object_name: first }])
     expect(await profile(member)).toEqual([
       expect.objectContaining({ logo_bucket_id: 'logos', logo_object_name: second }),
@@ -170,7 +165,10 @@ describe('organization logos', () => {
     await expect(
       db
         .as(editor)
-        .query('select * from public.set_organization_logo($1, $2)', [t.orgId, `${t.orgId}/gone.png`]),
+        .query('select * from public.set_organization_logo($1, $2)', [
+          t.orgId,
+          `${t.orgId}/gone.png`,
+        ]),
     ).rejects.toMatchObject({
       code: '22023',
       message: `Upload the logo first: there is no file ${t.orgId}/gone.png in the logos bucket`,
@@ -184,9 +182,10 @@ describe('organization logos', () => {
     expect(
       await db
         .as(editor)
-        .query('select logo_file_id, previous_object_name from public.set_organization_logo($1, null)', [
-          t.orgId,
-        ]),
+        .query(
+          'select logo_file_id, previous_object_name from public.set_organization_logo($1, null)',
+          [t.orgId],
+        ),
     ).toEqual([{ logo_file_id: null, previous_object_name: `${t.orgId}/second.png` }])
     expect(await profile(member)).toEqual([
       expect.objectContaining({ logo_bucket_id: null, logo_object_name: null }),
