@@ -120,7 +120,8 @@ begin
 end
 $$;
 
-create or replace function public.platform_set_organization_feature(p_org_id uuid, p_key text, p_enabled boolean)
+-- p_enabled null puts the tenant back on the flag's default.
+create or replace function public.platform_set_organization_feature(p_org_id uuid, p_key text, p_enabled boolean default null)
 returns void
 language plpgsql
 security definer -- see platform_set_feature_flag

@@ -405,8 +405,9 @@ comment on function public.get_billing_account(uuid) is
 revoke all on function public.get_billing_account(uuid) from public, anon, authenticated;
 grant execute on function public.get_billing_account(uuid) to authenticated, service_role;
 
+-- p_plan null removes the override.
 create or replace function public.platform_set_subscription_override(
-  p_org_id uuid, p_plan text, p_features jsonb default '{}', p_expires_at timestamptz default null,
+  p_org_id uuid, p_plan text default null, p_features jsonb default '{}', p_expires_at timestamptz default null,
   p_reason text default null
 ) returns void
 language plpgsql

@@ -260,7 +260,7 @@ export const functions = {
     returns: z.null(),
   },
   platform_set_organization_feature: {
-    args: z.object({ p_org_id: z.guid(), p_key: z.string(), p_enabled: z.boolean() }),
+    args: z.object({ p_org_id: z.guid(), p_key: z.string(), p_enabled: z.boolean().nullish() }),
     returns: z.null(),
   },
   platform_set_organization_permissions: {
@@ -272,7 +272,7 @@ export const functions = {
     returns: z.null(),
   },
   platform_set_subscription_override: {
-    args: z.object({ p_org_id: z.guid(), p_plan: z.string(), p_features: z.json().nullish(), p_expires_at: z.string().nullish(), p_reason: z.string().nullish() }),
+    args: z.object({ p_org_id: z.guid(), p_plan: z.string().nullish(), p_features: z.json().nullish(), p_expires_at: z.string().nullish(), p_reason: z.string().nullish() }),
     returns: z.null(),
   },
   provision_tenant: {
@@ -308,7 +308,7 @@ export const functions = {
     returns: z.null(),
   },
   set_organization_logo: {
-    args: z.object({ p_org_id: z.guid(), p_object_name: z.string() }),
+    args: z.object({ p_org_id: z.guid(), p_object_name: z.string().nullish() }),
     returns: z.array(z.object({ logo_file_id: z.guid().nullable(), object_name: z.string().nullable(), previous_object_name: z.string().nullable() })),
   },
   set_role_permissions: {

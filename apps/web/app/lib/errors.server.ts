@@ -63,3 +63,8 @@ export function loaderRefusal(session: { headers: Headers }) {
 export function notFound(session: { headers: Headers }, message: string): never {
   throw data({ message }, { status: 404, headers: withSessionHeaders(session.headers) })
 }
+
+/** A 403 with a sentence, for pages the viewer may not use at all. */
+export function forbidden(session: { headers: Headers }, message: string): never {
+  throw data({ message }, { status: 403, headers: withSessionHeaders(session.headers) })
+}

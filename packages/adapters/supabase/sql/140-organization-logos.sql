@@ -40,7 +40,7 @@ create policy organization_logos_delete on storage.objects for delete to authent
 
 -- Makes an uploaded object the organization's logo (null removes the logo). Returns the object
 -- of the previous logo, which the app removes from the bucket.
-create or replace function public.set_organization_logo(p_org_id uuid, p_object_name text)
+create or replace function public.set_organization_logo(p_org_id uuid, p_object_name text default null)
 returns table (logo_file_id uuid, object_name text, previous_object_name text)
 language plpgsql
 security definer -- writes organization files and meta, which members cannot write directly

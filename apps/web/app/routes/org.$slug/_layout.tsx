@@ -1,9 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Outlet, useLoaderData } from '@remix-run/react'
+import { rpc } from '@tenantbase/schemas/rpc'
 import { Logo } from '#app/components/logo.tsx'
 import { OrgNav } from '#app/components/org-nav.tsx'
 import { OrgSwitcher } from '#app/components/org-switcher.tsx'
 import { UserMenu } from '#app/components/user-menu.tsx'
+import { loaderRefusal } from '#app/lib/errors.server.ts'
 import { respond } from '#app/lib/http.server.ts'
 import { requireOrgMember, syncClaims } from '#app/lib/org.server.ts'
 
@@ -13,12 +15,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const context = await requireOrgMember(request, params)
-  await syncClaims(context)
+  const [isPlatformAdmin] = await Promise.all([
+    rpc(context.supabase, 'is_platform_admin', {}).catch(loaderRefusal(context)),
+    syncClaims(context),
+  ])
   return respond(context, {
     org: context.org,
     organizations: context.organizations,
     access: context.access,
-    user: { email: context.email },
+    user: { email: context.email, isPlatformAdmin: isPlatformAdmin ?? false },
   })
 }
 
@@ -38,7 +43,12 @@ export default function OrgLayout() {
           <OrgNav slug={org.slug} access={access} orientation="vertical" />
         </div>
         <div className="border-t border-zinc-100 p-3">
-          <UserMenu email={user.email} name={null} placement="sidebar" />
+          <UserMenu
+            email={user.email}
+            name={null}
+            placement="sidebar"
+            isPlatformAdmin={user.isPlatformAdmin}
+          />
         </div>
       </aside>
 
@@ -47,7 +57,12 @@ export default function OrgLayout() {
           <div className="min-w-0 flex-1">
             <OrgSwitcher current={org} organizations={organizations} />
           </div>
-          <UserMenu email={user.email} name={null} placement="header" />
+          <UserMenu
+            email={user.email}
+            name={null}
+            placement="header"
+            isPlatformAdmin={user.isPlatformAdmin}
+          />
         </div>
         <OrgNav slug={org.slug} access={access} orientation="horizontal" />
       </header>

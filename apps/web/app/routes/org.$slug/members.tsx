@@ -21,6 +21,7 @@ import { emailField, type FormResult, failureOf, parseForm, resultFor } from '#a
 import { respond } from '#app/lib/http.server.ts'
 import { sendInvitationEmail } from '#app/lib/invitations.server.ts'
 import { type OrgContext, requireOrgMember } from '#app/lib/org.server.ts'
+import { keepSeatsInStep } from '#app/lib/seats.server.ts'
 import { usePending } from '#app/lib/use-pending.ts'
 
 export const ErrorBoundary = OrgErrorBoundary
@@ -242,6 +243,7 @@ async function manageMember(context: OrgContext, formData: FormData) {
       p_org_id: context.org.id,
       p_user_id: target,
     })
+    await keepSeatsInStep(context.org.id)
     return respond(context, {
       ok: true,
       intent,
