@@ -81,6 +81,6 @@ insert into app.deals (organization_id, title, amount, stage, visibility, owner_
    'a0000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000002');
 
 insert into platform.subscription_products (provider, provider_price_id, plan, name, description, amount, features) values
-  ('stripe', 'price_starter_monthly', 'starter', 'Starter', 'For small teams', 900, '{"units": 3, "audit_log": false}'),
-  ('stripe', 'price_pro_monthly', 'pro', 'Pro', 'For growing organizations', 2900, '{"units": 50, "audit_log": true}')
+  ('stripe', 'price_starter_monthly', 'starter', 'Starter', 'For small teams', 900, '{"members": 5, "units": 3, "audit_log": false}'),
+  ('stripe', 'price_pro_monthly', 'pro', 'Pro', 'For growing organizations', 2900, '{"members": 50, "units": 50, "audit_log": true}')
 on conflict do nothing;

@@ -14,14 +14,17 @@ export function FeatureList({ features, empty }: { features: PlanFeature[]; empt
           key={feature.key}
           className={cn(
             'flex items-center gap-2',
-            feature.included ? 'text-zinc-700' : 'text-zinc-400',
+            feature.included ? 'text-zinc-700' : 'text-zinc-500',
           )}
         >
           <Icon
-            name="check"
-            className={cn('size-4', feature.included ? 'text-indigo-600' : 'text-zinc-300')}
+            name={feature.included ? 'check' : 'minus'}
+            className={cn(
+              'size-4 shrink-0',
+              feature.included ? 'text-indigo-600' : 'text-zinc-400',
+            )}
           />
-          <span>
+          <span className={feature.included ? undefined : 'line-through decoration-zinc-300'}>
             {feature.label}
             {feature.included ? null : <span className="sr-only"> (not included)</span>}
           </span>

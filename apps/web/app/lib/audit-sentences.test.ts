@@ -148,6 +148,25 @@ describe('audit entries in words', () => {
     expect(
       describeAuditEntry(
         entry({
+          targetTable: 'core.organization_files',
+          action: 'insert',
+          changes: { bucket_id: 'logos', object_name: 'org/abc.png' },
+        }),
+      ),
+    ).toBe('Ann uploaded a new logo')
+    expect(
+      describeAuditEntry(
+        entry({
+          targetTable: 'core.organizations',
+          action: 'insert',
+          targetLabel: 'Acme Inc',
+          changes: { name: 'Acme' },
+        }),
+      ),
+    ).toBe('Ann created the organization Acme')
+    expect(
+      describeAuditEntry(
+        entry({
           targetTable: 'app.invoices',
           action: 'insert',
           actorId: null,

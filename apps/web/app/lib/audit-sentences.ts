@@ -130,7 +130,10 @@ export function describeAuditEntry(entry: AuditEntry): string {
     case 'core.roles': {
       const label =
         entry.targetLabel ?? (changes.label as string) ?? (changes.name as string) ?? 'a role'
-      if (entry.action === 'insert') return `${actor} created the role ${label}`
+      if (entry.action === 'insert') {
+        const created = (changes.label as string) ?? (changes.name as string) ?? label
+        return `${actor} created the role ${created}`
+      }
       if (entry.action === 'delete' || entry.action === 'soft_delete')
         return `${actor} deleted the role ${label}`
       const renamed = changed('label') ?? changed('name')
@@ -174,8 +177,11 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return `${actor} changed a unit membership of ${member}`
     }
     case 'core.organizations': {
-      if (entry.action === 'insert')
-        return `${actor} created the organization ${entry.targetLabel ?? ''}`.trim()
+      if (entry.action === 'insert') {
+        // The name it was created with, not today's.
+        const created = typeof changes.name === 'string' ? changes.name : entry.targetLabel
+        return `${actor} created the organization ${created ?? ''}`.trim()
+      }
       if (entry.action === 'soft_delete') return `${actor} deleted the organization`
       if (entry.action === 'restore') return `${actor} restored the organization`
       const parts: string[] = []
@@ -198,7 +204,11 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return `${actor} changed the organization's ${fields.length ? list(fields.map(field)) : 'profile'}`
     }
     case 'core.organization_files': {
-      if (entry.action === 'insert') return `${actor} added a file`
+      if (entry.action === 'insert' && changes.bucket_id === 'logos') {
+        return `${actor} uploaded a new logo`
+      }
+      if (entry.action === 'insert')
+        return `${actor} added the file ${fileName(changes) ?? ''}`.trim()
       if (entry.action === 'soft_delete' || entry.action === 'delete')
         return `${actor} removed a file`
       return `${actor} changed a file`
@@ -214,4 +224,10 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return `${actor} ${verbs[entry.action] ?? entry.action} a row of ${entry.targetTable}`
     }
   }
+}
+
+/** The file name of an organization file's object (the last segment of its name). */
+function fileName(changes: Record<string, unknown>): string | null {
+  const name = changes.object_name
+  return typeof name === 'string' ? (name.split('/').pop() ?? null) : null
 }

@@ -301,6 +301,7 @@ export default function Account() {
                 method="post"
                 encType="multipart/form-data"
                 className="flex flex-wrap items-end gap-4"
+                key={data.avatarUrl ?? 'none'}
               >
                 <input type="hidden" name="intent" value="avatar" />
                 {data.avatarUrl ? (
@@ -379,7 +380,12 @@ export default function Account() {
           <CardHeader title="Password" />
           <CardBody>
             <FormMessage result={passwordResult} className="mb-4" />
-            <Form method="post" className="grid gap-4 sm:max-w-md" noValidate>
+            <Form
+              method="post"
+              className="grid gap-4 sm:max-w-md"
+              noValidate
+              key={passwordResult?.ok ? 'changed' : 'form'}
+            >
               <input type="hidden" name="intent" value="password" />
               <TextField
                 label="Current password"

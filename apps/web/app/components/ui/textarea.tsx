@@ -6,5 +6,5 @@ export const Textarea = forwardRef<
   HTMLTextAreaElement,
   TextareaHTMLAttributes<HTMLTextAreaElement>
 >(function Textarea({ className, ...props }, ref) {
-  return <textarea ref={ref} className={cn(inputClasses, 'min-h-24 py-2', className)} {...props} />
+  return <textarea ref={ref} rows={3} className={cn(inputClasses, 'py-2', className)} {...props} />
 })

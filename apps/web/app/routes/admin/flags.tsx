@@ -112,7 +112,7 @@ export default function Flags() {
             <THead>
               <Tr>
                 <Th>Flag</Th>
-                <Th>Default</Th>
+                <Th className="hidden sm:table-cell">Default</Th>
                 <Th className="hidden sm:table-cell">Exceptions</Th>
                 <Th>
                   <span className="sr-only">Actions</span>
@@ -124,11 +124,16 @@ export default function Flags() {
                 <Tr key={flag.key}>
                   <Td>
                     <span className="font-mono text-xs text-zinc-900">{flag.key}</span>
+                    <span className="ml-2 sm:hidden">
+                      <Badge tone={flag.enabled ? 'green' : 'neutral'}>
+                        {flag.enabled ? 'on' : 'off'}
+                      </Badge>
+                    </span>
                     {flag.description ? (
                       <span className="block text-xs text-zinc-500">{flag.description}</span>
                     ) : null}
                   </Td>
-                  <Td>
+                  <Td className="hidden sm:table-cell">
                     <Badge tone={flag.enabled ? 'green' : 'neutral'}>
                       {flag.enabled ? 'on' : 'off'}
                     </Badge>
@@ -143,12 +148,9 @@ export default function Flags() {
                       <input type="hidden" name="intent" value="toggle" />
                       <input type="hidden" name="target" value={flag.key} />
                       <input type="hidden" name="enabled" value={flag.enabled ? 'false' : 'true'} />
-                      <Button
-                        variant="secondary"
-                        size="sm"
-                        aria-label={`Turn ${flag.key} ${flag.enabled ? 'off' : 'on'}`}
-                      >
+                      <Button variant="secondary" size="sm">
                         Turn {flag.enabled ? 'off' : 'on'}
+                        <span className="sr-only"> {flag.key}</span>
                       </Button>
                     </Form>
                   </Td>

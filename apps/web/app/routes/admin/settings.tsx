@@ -119,8 +119,8 @@ export default function PlatformSettings() {
                     {(props) => (
                       <Textarea
                         {...props}
-                        rows={Math.min(6, setting.value.split('\n').length)}
-                        className="min-h-10 font-mono"
+                        rows={Math.min(6, setting.value.split('\n').length + 1)}
+                        className="font-mono"
                         spellCheck={false}
                         defaultValue={failure?.values?.value ?? setting.value}
                       />

@@ -190,7 +190,7 @@ export default function Tenant() {
       <div className="mt-3">
         <PageHeader title={tenant.name} description={tenant.description ?? `/org/${tenant.slug}`} />
       </div>
-      <dl className="grid gap-4 sm:grid-cols-4">
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 sm:gap-4">
         <Fact label="Slug" value={tenant.slug} />
         <Fact label="Members" value={String(tenant.members)} />
         <Fact label="Status" value={tenant.status} />
@@ -276,16 +276,21 @@ export default function Tenant() {
               </div>
               <div className="flex flex-wrap gap-2">
                 <Button pending={submitting === 'override'}>Save override</Button>
+                {override ? (
+                  <Button
+                    form="remove-override"
+                    variant="ghost"
+                    pending={submitting === 'remove-override'}
+                  >
+                    Remove override
+                  </Button>
+                ) : null}
               </div>
             </Form>
-            {override ? (
-              <Form method="post" className="mt-2">
-                <input type="hidden" name="intent" value="remove-override" />
-                <Button variant="ghost" pending={submitting === 'remove-override'}>
-                  Remove override
-                </Button>
-              </Form>
-            ) : null}
+            {/* Its own form (forms cannot nest); the button above submits it. */}
+            <Form method="post" id="remove-override" hidden>
+              <input type="hidden" name="intent" value="remove-override" />
+            </Form>
           </CardBody>
         </Card>
       </div>
@@ -364,7 +369,11 @@ export default function Tenant() {
         ) : (
           <CardBody>
             <p className="text-sm text-zinc-500">
-              No feature flags yet. <Link to="/admin/flags">Create one</Link>.
+              No feature flags yet.{' '}
+              <Link to="/admin/flags" className="font-medium text-indigo-600 hover:text-indigo-500">
+                Create one
+              </Link>
+              .
             </p>
           </CardBody>
         )}

@@ -96,6 +96,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return {
         id: row.id ?? '',
         actor: actorOf(entry),
+        system: !entry.actorId,
         sentence: describeAuditEntry(entry),
         at: row.created_at,
       }
@@ -174,7 +175,7 @@ export default function AuditLog() {
           <ol aria-label="Audit entries" className="divide-y divide-zinc-100">
             {data.entries.map((entry) => (
               <li key={entry.id} className="flex items-start gap-3 px-5 py-3.5">
-                <Avatar name={entry.actor} className="mt-0.5" />
+                <Avatar name={entry.system ? 'System' : entry.actor} className="mt-0.5" />
                 <div className="min-w-0 flex-1">
                   <p className="text-sm text-zinc-800">{entry.sentence}</p>
                   <p className="mt-0.5 text-xs text-zinc-500">

@@ -314,17 +314,15 @@ export default function Billing() {
                     <p className="mt-1 text-sm text-zinc-500">{offer.description}</p>
                   ) : null}
                   <FeatureList features={offer.features} />
-                  <div className="mt-auto pt-5">
-                    {data.hasSubscription || current ? null : (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="checkout" />
-                        <input type="hidden" name="productId" value={offer.id} />
-                        <Button className="w-full" pending={pending}>
-                          Upgrade to {offer.name}
-                        </Button>
-                      </Form>
-                    )}
-                  </div>
+                  {data.hasSubscription || current ? null : (
+                    <Form method="post" className="mt-auto pt-5">
+                      <input type="hidden" name="intent" value="checkout" />
+                      <input type="hidden" name="productId" value={offer.id} />
+                      <Button className="w-full" pending={pending}>
+                        Upgrade to {offer.name}
+                      </Button>
+                    </Form>
+                  )}
                 </li>
               )
             })}

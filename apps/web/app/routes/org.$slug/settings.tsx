@@ -249,7 +249,13 @@ export default function Settings() {
                 </Alert>
               ) : null}
               <FormMessage result={general} className="mb-4" />
-              <Form method="post" className="grid gap-4 sm:grid-cols-2" noValidate>
+              <Form
+                method="post"
+                className="grid gap-4 sm:grid-cols-2"
+                noValidate
+                // Saved values replace what was typed (the page stays mounted across the redirect).
+                key={`${data.org.slug}\n${data.org.name}\n${data.org.description}`}
+              >
                 <input type="hidden" name="intent" value="general" />
                 <TextField
                   label="Name"
@@ -313,6 +319,7 @@ export default function Settings() {
                   method="post"
                   encType="multipart/form-data"
                   className="flex flex-wrap items-end gap-3"
+                  key={data.org.logoUrl ?? 'none'}
                 >
                   <input type="hidden" name="intent" value="logo" />
                   <div>
