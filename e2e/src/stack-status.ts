@@ -4,6 +4,7 @@ export type E2EStatus = {
   db_url: string
   api_url: string
   mail_url: string
+  smtp_port: number
   anon_key: string
   service_role_key: string
   jwt_secret: string

@@ -53,7 +53,10 @@ export default function Roles() {
             {roles.map((role) => (
               <Tr key={role.id}>
                 <Td className="font-medium text-zinc-900">
-                  {role.label} {role.isRoot ? <Badge tone="indigo">Owner</Badge> : null}
+                  {role.label}{' '}
+                  {role.isRoot && role.label !== 'Owner' ? (
+                    <Badge tone="indigo">Owner</Badge>
+                  ) : null}
                 </Td>
                 <Td>{role.parents.join(', ') || '—'}</Td>
                 <Td>{role.permissionCount}</Td>
