@@ -22,15 +22,8 @@ import { UserMenu } from '#app/components/user-menu.tsx'
 import { env } from '#app/lib/env.server.ts'
 import { formRefusal, loaderRefusal } from '#app/lib/errors.server.ts'
 import { personName } from '#app/lib/format.ts'
-import {
-  emailField,
-  type FormFailure,
-  type FormResult,
-  failureOf,
-  parseForm,
-  passwordField,
-  resultFor,
-} from '#app/lib/forms.ts'
+import { emailField, parseForm, passwordField } from '#app/lib/forms.server.ts'
+import { type FormFailure, type FormResult, failureOf, resultFor } from '#app/lib/forms.ts'
 import { respond } from '#app/lib/http.server.ts'
 import { listMyOrganizations } from '#app/lib/org.server.ts'
 import { isCurrentPassword } from '#app/lib/password.server.ts'

@@ -14,13 +14,8 @@ import { Table, TBody, Td, THead, Th, Tr } from '#app/components/ui/table.tsx'
 import { Textarea } from '#app/components/ui/textarea.tsx'
 import { formRefusal, loaderRefusal, notFound } from '#app/lib/errors.server.ts'
 import { formatDate } from '#app/lib/format.ts'
-import {
-  type FormFailure,
-  type FormResult,
-  failureOf,
-  parseForm,
-  resultFor,
-} from '#app/lib/forms.ts'
+import { parseForm } from '#app/lib/forms.server.ts'
+import { type FormFailure, type FormResult, failureOf, resultFor } from '#app/lib/forms.ts'
 import { respond } from '#app/lib/http.server.ts'
 import { describeFeatures } from '#app/lib/plans.ts'
 import { requirePlatformAdmin } from '#app/lib/platform.server.ts'

@@ -9,10 +9,11 @@ import { Card, CardBody } from '#app/components/ui/card.tsx'
 import { TextField } from '#app/components/ui/field.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { formRefusal } from '#app/lib/errors.server.ts'
-import { emailField, failureOf, parseForm } from '#app/lib/forms.ts'
+import { emailField, parseForm } from '#app/lib/forms.server.ts'
+import { failureOf } from '#app/lib/forms.ts'
 import { respond } from '#app/lib/http.server.ts'
 import { requirePlatformAdmin } from '#app/lib/platform.server.ts'
-import { provisionTenant } from '#app/lib/provision.server.ts'
+import { provisionTenant } from '#app/lib/provision-tenant.server.ts'
 import { usePending } from '#app/lib/use-pending.ts'
 
 export const ErrorBoundary = OrgErrorBoundary
@@ -46,15 +47,21 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = parseForm(await request.formData(), schema)
   if (!form.ok) return respond(admin, form, { status: 400 })
   const values = { ...form.data, roleName: form.data.roleName ?? '' }
+  const { name, slug, adminEmail } = form.data
   try {
-    const provisioned = await provisionTenant(admin.supabase, form.data)
+    const provisioned = await provisionTenant(admin.supabase, {
+      name,
+      slug,
+      adminEmail,
+      roleName: form.data.roleName || undefined,
+    })
     return respond(admin, {
       ok: true as const,
-      message: provisioned.emailed
-        ? `${form.data.name} is ready. The invitation was sent to ${form.data.adminEmail}.`
-        : `${form.data.name} is ready, but the invitation email could not be sent (${provisioned.emailError}). Send the link below yourself.`,
-      emailed: provisioned.emailed,
-      organizationId: provisioned.organizationId,
+      emailed: !provisioned.emailError,
+      message: provisioned.emailError
+        ? `${name} is ready, but the invitation email could not be sent (${provisioned.emailError}). Send the link below to ${adminEmail} yourself.`
+        : `${name} is ready. The invitation was sent to ${adminEmail}.`,
+      organizationId: provisioned.organization_id,
       link: provisioned.link,
     })
   } catch (error) {

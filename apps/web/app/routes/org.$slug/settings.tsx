@@ -21,13 +21,8 @@ import { Textarea } from '#app/components/ui/textarea.tsx'
 import { can } from '#app/lib/access.ts'
 import { forbidden, formRefusal, loaderRefusal } from '#app/lib/errors.server.ts'
 import { personName } from '#app/lib/format.ts'
-import {
-  type FormFailure,
-  type FormResult,
-  failureOf,
-  parseForm,
-  resultFor,
-} from '#app/lib/forms.ts'
+import { parseForm } from '#app/lib/forms.server.ts'
+import { type FormFailure, type FormResult, failureOf, resultFor } from '#app/lib/forms.ts'
 import { redirectTo, respond } from '#app/lib/http.server.ts'
 import { type OrgContext, requireOrgMember } from '#app/lib/org.server.ts'
 import { imageProblem, publicUrl, uploadImage } from '#app/lib/storage.server.ts'
