@@ -296,7 +296,7 @@ export default function Settings() {
           <Card className="mt-6">
             <CardHeader
               title="Logo"
-              description="Shown to members and in emails. PNG, JPEG, WebP or GIF, up to 1 MB."
+              description="Shown beside the organization's name. PNG, JPEG, WebP or GIF, up to 1 MB."
             />
             <CardBody>
               <FormMessage result={logoResult} className="mb-4" />
