@@ -341,11 +341,13 @@ declare
   v_capacity record;
   v_allowed text;
 begin
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantbase.members:' || p_org_id::text, 0));
   select * into v_capacity from platform.member_capacity(p_org_id);
   if v_capacity.member_limit is null then
     return;
   end if;
+  -- Limited plans only: serialize, then count again with what committed meanwhile.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantbase.members:' || p_org_id::text, 0));
+  select * into v_capacity from platform.member_capacity(p_org_id);
   v_allowed := v_capacity.member_limit || case when v_capacity.member_limit = 1 then ' member' else ' members' end;
   if p_inviting and v_capacity.members + v_capacity.pending_invitations >= v_capacity.member_limit then
     raise exception 'The % plan allows % and no seat is left (members: %, pending invitations: %). Upgrade the plan, remove a member or cancel an invitation to invite someone else',

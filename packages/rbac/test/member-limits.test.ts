@@ -178,6 +178,51 @@ describe('member limits of a plan', () => {
     ).toEqual([{ n: 2 }])
   })
 
+  it('serializes invitations of one organization, so two at once cannot both take the last seat', async () => {
+    const org = await createTenant(db, 'Race')
+    const role = await createRole(db, org, 'member', org.rootRoleId)
+    await setLimit(org.orgId, 2)
+    const advisoryLocks = async (granted: boolean) =>
+      (
+        await db.query<{ n: number }>(
+          `select count(*)::int as n from pg_catalog.pg_locks
+           where locktype = 'advisory' and granted = $1
+             and database = (select oid from pg_catalog.pg_database where datname = current_database())`,
+          [granted],
+        )
+      )[0]?.n ?? 0
+    const until = async (condition: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await condition()); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+    }
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const first = db.as(org.owner).tx(async (q) => {
+      await q('select id from public.create_invitation($1, $2, $3)', [
+        'a@race.test',
+        org.orgId,
+        role,
+      ])
+      await held
+    })
+    await until(async () => (await advisoryLocks(true)) > 0)
+    const second = invite('b@race.test', org.owner, org.orgId, role)
+    const outcome = second.then(
+      () => 'invited',
+      (error: { code?: string; message?: string }) => `${error.code}: ${error.message}`,
+    )
+    await until(async () => (await advisoryLocks(false)) > 0)
+    expect(await advisoryLocks(false)).toBe(1)
+    release()
+    await first
+    expect(await outcome).toBe(
+      'P0001: The Team plan allows 2 members and no seat is left (members: 1, pending invitations: 1). Upgrade the plan, remove a member or cancel an invitation to invite someone else',
+    )
+  })
+
   it('takes the free plan limit from the platform setting free_plan_features', async () => {
     const org = await createTenant(db, 'Free')
     const role = await createRole(db, org, 'member', org.rootRoleId)
