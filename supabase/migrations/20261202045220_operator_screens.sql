@@ -120,11 +120,13 @@ declare
   v_capacity record;
   v_allowed text;
 begin
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantbase.members:' || p_org_id::text, 0));
   select * into v_capacity from platform.member_capacity(p_org_id);
   if v_capacity.member_limit is null then
     return;
   end if;
+  -- Limited plans only: serialize, then count again with what committed meanwhile.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantbase.members:' || p_org_id::text, 0));
+  select * into v_capacity from platform.member_capacity(p_org_id);
   v_allowed := v_capacity.member_limit || case when v_capacity.member_limit = 1 then ' member' else ' members' end;
   if p_inviting and v_capacity.members + v_capacity.pending_invitations >= v_capacity.member_limit then
     raise exception 'The % plan allows % and no seat is left (members: %, pending invitations: %). Upgrade the plan, remove a member or cancel an invitation to invite someone else',
@@ -890,15 +892,15 @@ end
 $function$;
 
 insert into platform.platform_settings (key, value, description, updated_at, updated_by)
-select key, value, description, updated_at, updated_by from jsonb_populate_record(null::platform.platform_settings, '{"key":"free_plan_features","value":{},"updated_at":"2026-12-02T04:32:43.779285+00:00","updated_by":null,"description":"Features of the free plan (organizations without a subscription), e.g. {\"members\": 3}"}')
+select key, value, description, updated_at, updated_by from jsonb_populate_record(null::platform.platform_settings, '{"key":"free_plan_features","value":{},"updated_at":"2026-12-02T04:52:17.629903+00:00","updated_by":null,"description":"Features of the free plan (organizations without a subscription), e.g. {\"members\": 3}"}')
 on conflict do nothing;
 
 insert into storage.buckets (id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status)
-select id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status from jsonb_populate_record(null::storage.buckets, '{"id":"logos","name":"logos","type":"STANDARD","owner":null,"public":true,"owner_id":null,"created_at":"2026-12-02T04:32:44.407275+00:00","updated_at":"2026-12-02T04:32:44.407275+00:00","file_size_limit":1048576,"versioning_status":"DISABLED","allowed_mime_types":["image/png","image/jpeg","image/webp","image/gif"],"avif_autodetection":false}')
+select id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status from jsonb_populate_record(null::storage.buckets, '{"id":"logos","name":"logos","type":"STANDARD","owner":null,"public":true,"owner_id":null,"created_at":"2026-12-02T04:52:18.340554+00:00","updated_at":"2026-12-02T04:52:18.340554+00:00","file_size_limit":1048576,"versioning_status":"DISABLED","allowed_mime_types":["image/png","image/jpeg","image/webp","image/gif"],"avif_autodetection":false}')
 on conflict do nothing;
 
 insert into storage.buckets (id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status)
-select id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status from jsonb_populate_record(null::storage.buckets, '{"id":"avatars","name":"avatars","type":"STANDARD","owner":null,"public":true,"owner_id":null,"created_at":"2026-12-02T04:32:44.418306+00:00","updated_at":"2026-12-02T04:32:44.418306+00:00","file_size_limit":1048576,"versioning_status":"DISABLED","allowed_mime_types":["image/png","image/jpeg","image/webp","image/gif"],"avif_autodetection":false}')
+select id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status from jsonb_populate_record(null::storage.buckets, '{"id":"avatars","name":"avatars","type":"STANDARD","owner":null,"public":true,"owner_id":null,"created_at":"2026-12-02T04:52:18.343695+00:00","updated_at":"2026-12-02T04:52:18.343695+00:00","file_size_limit":1048576,"versioning_status":"DISABLED","allowed_mime_types":["image/png","image/jpeg","image/webp","image/gif"],"avif_autodetection":false}')
 on conflict do nothing;
 
 create policy organization_logos_delete on storage.objects as permissive for delete to authenticated
