@@ -132,18 +132,17 @@ export default function AuditLog() {
       ) : null}
 
       <Card className="mb-6">
-        <Form
-          method="get"
-          className="grid gap-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end"
-        >
+        <Form method="get" className="grid grid-cols-2 gap-4 px-5 py-4 lg:grid-cols-5 lg:items-end">
           <SelectField
             label="Person"
+            className="col-span-2 sm:col-span-1"
             name="actor"
             defaultValue={filters.actor ?? ''}
             options={[{ value: '', label: 'Everyone' }, ...data.people]}
           />
           <SelectField
             label="Kind of change"
+            className="col-span-2 sm:col-span-1"
             name="what"
             defaultValue={filters.what ?? ''}
             options={[
@@ -153,7 +152,7 @@ export default function AuditLog() {
           />
           <TextField label="From" name="from" type="date" defaultValue={filters.from ?? ''} />
           <TextField label="To" name="to" type="date" defaultValue={filters.to ?? ''} />
-          <div className="flex gap-2">
+          <div className="col-span-2 flex gap-2 lg:col-span-1">
             <Button
               variant="secondary"
               className="flex-1"
