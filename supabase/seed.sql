@@ -1,7 +1,7 @@
 -- Demo data for local development, applied by `pnpm stack:reset` (and `supabase db reset`)
 -- after the migrations, as postgres. Every demo account's password is `password123`.
 --   owner@acme.test    Owner of Acme (root role)
---   manager@acme.test  Manager (invites, manages members and roles, reads the audit log)
+--   manager@acme.test  Manager (invites, manages members, roles, units and files, reads the audit log)
 --   sales@acme.test    Sales, below Manager (creates and reads deals)
 --   owner@globex.test  Owner of Globex, a second tenant
 --   admin@tenantbase.test  Platform admin (operates every tenant; member of none)
@@ -49,11 +49,11 @@ insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) val
   ('0a000000-0000-4000-8000-00000000000a', '1a000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000003');
 insert into rbac.role_permissions (organization_id, role_id, permission)
 select '0a000000-0000-4000-8000-00000000000a'::uuid, '1a000000-0000-4000-8000-000000000002'::uuid, code
-from unnest(array['members.read', 'members.invite', 'members.manage', 'roles.manage', 'units.manage', 'audit.read',
-  'deals.read', 'deals.update', 'deals.delete', 'files.read', 'billing.read']) code
+from unnest(array['members.invite', 'members.manage', 'roles.manage', 'units.manage', 'audit.read',
+  'deals.read', 'deals.update', 'deals.delete', 'files.manage']) code
 union all
 select '0a000000-0000-4000-8000-00000000000a'::uuid, '1a000000-0000-4000-8000-000000000003'::uuid, code
-from unnest(array['deals.create', 'deals.read', 'members.read']) code;
+from unnest(array['deals.create', 'deals.read']) code;
 
 insert into core.memberships (organization_id, user_id, role_id) values
   ('0a000000-0000-4000-8000-00000000000a', 'a0000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000001'),

@@ -1,7 +1,7 @@
 -- The seam between the auth platform and the core: who is calling. The default reads the
 -- session variables `app.current_user_id` / `app.current_user_email` (the Payload adapter sets
--- them per transaction); the Supabase adapter replaces both bodies with auth.uid() and the
--- email of auth.users. Policies call them wrapped in (select ...) so they run once per statement.
+-- them per transaction, and sets the email only once the user has verified it); the Supabase
+-- adapter replaces both bodies with auth.uid() and the confirmed email of auth.users. Policies call them wrapped in (select ...) so they run once per statement.
 
 create or replace function core.get_current_user_id() returns uuid
 language sql stable
@@ -19,7 +19,7 @@ as $$
   select lower(nullif(current_setting('app.current_user_email', true), ''))
 $$;
 comment on function core.get_current_user_email() is
-  'The calling user''s current account email (lower case); invitation acceptance compares against it.';
+  'The calling user''s confirmed account email (lower case), null when unconfirmed; invitations are bound to it.';
 
 revoke all on function core.get_current_user_id() from public;
 revoke all on function core.get_current_user_email() from public;

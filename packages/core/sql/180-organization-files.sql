@@ -25,14 +25,20 @@ create index organization_files_organization_id_idx on core.organization_files (
 create index organization_files_record_idx on core.organization_files (record_table, record_id);
 comment on table core.organization_files is
   'Metadata of files of an organization, attached to a record (record_table, record_id) when stored in a bucket.';
+comment on column core.organization_files.record_id is
+  'The record the file belongs to: its metadata is visible only to callers who can read the record.';
 
 alter table core.organization_files enable row level security;
 revoke all on core.organization_files from public, anon, authenticated;
 grant select on core.organization_files to authenticated;
 grant all on core.organization_files to service_role;
 
+-- Members read the organization's unbound files here. A file attached to a record is shown only
+-- to callers who can read that record, which a static policy cannot decide for every record
+-- table: public.list_files / get_file apply the record's access (rbac.readable_record_ids).
 create policy organization_files_select on core.organization_files for select to authenticated
-  using (organization_id = any ((select core.my_organization_ids())::uuid[]) and not is_deleted);
+  using (organization_id = any ((select core.my_organization_ids())::uuid[]) and not is_deleted
+         and record_id is null);
 
 create trigger organization_files_touch before insert or update on core.organization_files
   for each row execute function utils.touch();

@@ -102,7 +102,7 @@ declare
   v_org uuid := (select u.organization_id from core.units u where u.id = p_id and not u.is_deleted);
 begin
   if v_org is null or rbac.caller_role_id(v_org) is null then
-    raise exception 'Unit not found' using errcode = 'P0002';
+    raise exception 'Unit not found' using errcode = 'PT404';
   end if;
   perform rbac.require_permission(v_org, 'units.manage');
   return query
@@ -120,7 +120,7 @@ declare
   v_org uuid := (select u.organization_id from core.units u where u.id = p_id and not u.is_deleted);
 begin
   if v_org is null or rbac.caller_role_id(v_org) is null then
-    raise exception 'Unit not found' using errcode = 'P0002';
+    raise exception 'Unit not found' using errcode = 'PT404';
   end if;
   perform rbac.require_permission(v_org, 'units.manage');
   update core.units u set is_deleted = true where u.id = p_id;

@@ -111,7 +111,7 @@ declare
 begin
   select * into v_secret from platform.tenant_secrets s where s.id = p_secret_id;
   if v_secret.id is null then
-    raise exception 'Secret not found' using errcode = 'P0002';
+    raise exception 'Secret not found' using errcode = 'PT404';
   end if;
   perform core.require_secret_scope(v_secret.scope, coalesce(v_secret.organization_id, v_secret.user_id));
   delete from platform.tenant_secrets s where s.id = p_secret_id;

@@ -73,7 +73,7 @@ as $$
 begin
   perform platform.require_admin();
   if not exists (select 1 from platform.platform_feature_flags f where f.key = p_key) then
-    raise exception 'Unknown feature flag %', p_key using errcode = 'P0002';
+    raise exception 'Unknown feature flag %', p_key using errcode = 'PT404';
   end if;
   insert into platform.organization_feature_flags (organization_id, key, enabled, updated_by)
   values (p_org_id, p_key, p_enabled, core.get_current_user_id())

@@ -219,6 +219,41 @@ $$;
 revoke all on function public.get_organization_plan(uuid) from public, anon, authenticated;
 grant execute on function public.get_organization_plan(uuid) to authenticated, service_role;
 
+-- What an app needs to start a checkout or open the customer portal for an organization: the
+-- provider's customer and subscription, and the seat count. billing.manage only.
+create or replace function public.get_billing_account(p_org_id uuid)
+returns table (organization_id uuid, seat_count integer, provider text, provider_customer_id text,
+  provider_subscription_id text, provider_price_id text, plan text, status text, quantity integer,
+  current_period_end timestamptz, cancel_at_period_end boolean)
+language plpgsql stable
+security definer -- billing tables stay closed; billing.manage is checked here
+set search_path = ''
+as $$
+begin
+  perform rbac.require_permission(p_org_id, 'billing.manage');
+  return query
+  with subscription as (
+    select s.* from platform.billing_subscriptions s
+    where s.organization_id = p_org_id order by s.last_event_at desc limit 1
+  ), customer as (
+    select c.* from platform.billing_customers c
+    where c.organization_id = p_org_id order by c.updated_at desc limit 1
+  )
+  select p_org_id, platform.organization_seat_count(p_org_id),
+    coalesce(s.provider, c.provider), coalesce(s.provider_customer_id, c.provider_customer_id),
+    s.provider_subscription_id, s.provider_price_id, pr.plan, s.status, s.quantity, s.current_period_end,
+    coalesce(s.cancel_at_period_end, false)
+  from (select 1) one
+  left join subscription s on true
+  left join customer c on true
+  left join platform.subscription_products pr on pr.provider = s.provider and pr.provider_price_id = s.provider_price_id;
+end
+$$;
+comment on function public.get_billing_account(uuid) is
+  'The organization''s billing customer, latest subscription and seat count, for checkout and portal (billing.manage).';
+revoke all on function public.get_billing_account(uuid) from public, anon, authenticated;
+grant execute on function public.get_billing_account(uuid) to authenticated, service_role;
+
 create or replace function public.platform_set_subscription_override(
   p_org_id uuid, p_plan text, p_features jsonb default '{}', p_expires_at timestamptz default null,
   p_reason text default null

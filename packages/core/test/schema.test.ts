@@ -54,6 +54,16 @@ describe('grants and the membership gate', () => {
     ])
   })
 
+  it('answers a missing or invisible row with PT404 or 42501, never P0002 (PostgREST: 500)', async () => {
+    const rows = await db.query(
+      `select p.oid::regprocedure::text as fn from pg_proc p
+       where p.pronamespace::regnamespace::text in ('core', 'utils', 'platform', 'app', 'rbac', 'public')
+         and (p.prosrc ilike '%P0002%' or p.prosrc ~* 'into\s+strict' or p.prosrc ilike '%no_data_found%')
+       order by 1`,
+    )
+    expect(rows).toEqual([])
+  })
+
   it('gives every security definer function an empty search_path', async () => {
     const rows = await db.query(
       `select p.oid::regprocedure::text as fn from pg_proc p

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { writeMigrations } from '#src/db/migrations.ts'
+import { createEmptyMigration } from '#src/db/migrations.ts'
+import { generateMigration } from '#src/db/schema/generate-migration.ts'
 import { LocalStackError } from '#src/errors.ts'
 import { resetStack, runForeground, startStack, stopStack } from '#src/stack/commands.ts'
 import { formatStatus } from '#src/stack/format-status.ts'
@@ -12,7 +13,9 @@ const usage = `Usage: tenantbase-stack <command>
   stop              stop the background stack
   reset             wipe the local database, re-create it, apply migrations and seed
   dev               run the stack in the foreground until Ctrl-C
-  generate          write supabase/migrations from the SQL packages`
+  generate [--name <name>]
+                    write a new migration for what changed in the SQL packages
+  new <name>        create an empty migration for a change written by hand`
 
 const [command, ...args] = process.argv.slice(2)
 
@@ -59,9 +62,27 @@ async function main(): Promise<number> {
       await serve()
       return -1
     case 'generate': {
-      const names = await writeMigrations()
+      const nameIndex = args.indexOf('--name')
+      const result = await generateMigration({
+        name: nameIndex >= 0 ? args[nameIndex + 1] : undefined,
+      })
+      for (const name of result.recorded) console.log(`Recorded supabase/migrations/${name}`)
       console.log(
-        `Wrote ${names.length} migrations to supabase/migrations:\n  ${names.join('\n  ')}`,
+        result.written
+          ? `Wrote supabase/migrations/${result.written}`
+          : 'The migrations are up to date with the SQL packages.',
+      )
+      return 0
+    }
+    case 'new': {
+      const name = args[0]
+      if (!name) {
+        console.error('Usage: pnpm db:new <name>   (e.g. pnpm db:new add_deal_priority)')
+        return 1
+      }
+      const file = await createEmptyMigration(name)
+      console.log(
+        `Created supabase/migrations/${file}. Write the change there, make the same change to the SQL packages, then run \`pnpm db:generate\`.`,
       )
       return 0
     }

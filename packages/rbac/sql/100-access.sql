@@ -2,7 +2,8 @@
 -- functions once per statement inside (select ...); the hook and the functions use the same
 -- definitions, so claims and database checks cannot drift.
 
--- Effective permissions of a role: its own and every role's below it; the root holds all.
+-- Effective permissions of a role: its own and every role's below it; the root holds every code
+-- enabled for its organization (all of the catalogue unless restricted).
 create or replace function rbac.role_effective_permissions(p_role_id uuid) returns text[]
 language sql stable
 security definer -- reads the whole graph of the role's organization
@@ -10,7 +11,7 @@ set search_path = ''
 as $$
   select case
     when (select r.is_root from core.roles r where r.id = p_role_id) then
-      (select coalesce(array_agg(p.code order by p.code), '{}') from rbac.permissions p)
+      (select rbac.organization_permissions(r.organization_id) from core.roles r where r.id = p_role_id)
     else
       (select coalesce(array_agg(distinct rp.permission order by rp.permission), '{}')
        from rbac.role_closure c
@@ -19,7 +20,7 @@ as $$
   end
 $$;
 comment on function rbac.role_effective_permissions(uuid) is
-  'The role''s own permissions ∪ those of every role below it; every catalogue code for the root role.';
+  'The role''s own permissions ∪ those of every role below it; every enabled code for the root role.';
 
 -- The caller's active role in an organization, null when not an active member.
 create or replace function rbac.caller_role_id(p_organization_id uuid) returns uuid

@@ -37,8 +37,17 @@ declare
   v_row rbac.role_permissions := case when tg_op = 'DELETE' then old else new end;
 begin
   if exists (select 1 from core.roles r where r.id = v_row.role_id and r.is_root) then
-    raise exception 'The root role always holds every permission; its permissions cannot be edited'
+    raise exception 'The root role holds every permission enabled for the organization; its permissions cannot be edited'
       using errcode = 'P0001';
+  end if;
+  -- The organization's enabled set bounds every grant, whoever writes it; a grant outside the
+  -- set (left by a change of the set) may always be removed.
+  if tg_op <> 'DELETE' and not (new.permission = any (rbac.organization_permissions(new.organization_id))) then
+    raise exception 'The permission % is not enabled for this organization', new.permission
+      using errcode = 'P0001';
+  end if;
+  if tg_op = 'DELETE' and not (old.permission = any (rbac.organization_permissions(old.organization_id))) then
+    return old;
   end if;
   if core.get_current_user_id() is null then
     return v_row;

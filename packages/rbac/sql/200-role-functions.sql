@@ -12,7 +12,7 @@ declare
 begin
   select * into v_role from core.roles r where r.id = p_role_id;
   if v_role.id is null or rbac.caller_role_id(v_role.organization_id) is null then
-    raise exception 'Role not found' using errcode = 'P0002';
+    raise exception 'Role not found' using errcode = 'PT404';
   end if;
   if not rbac.caller_is_above(p_role_id) then
     raise exception 'You can only manage roles below your own' using errcode = '42501';
@@ -50,8 +50,9 @@ declare
   v_code text;
 begin
   perform rbac.require_permission(p_org_id, 'roles.manage');
+  perform rbac.require_known_permissions(p_permissions);
   if not exists (select 1 from core.roles r where r.id = p_parent_role_id and r.organization_id = p_org_id) then
-    raise exception 'Parent role not found in this organization' using errcode = 'P0002';
+    raise exception 'Parent role not found in this organization' using errcode = 'PT404';
   end if;
   if not (p_parent_role_id = v_my_role or rbac.is_above(v_my_role, p_parent_role_id)) then
     raise exception 'You can only create roles under your own role or below it' using errcode = '42501';
@@ -69,7 +70,8 @@ begin
   values (p_org_id, p_parent_role_id, v_role.id, core.get_current_user_id());
   foreach v_code in array coalesce(p_permissions, '{}') loop
     insert into rbac.role_permissions (organization_id, role_id, permission, created_by)
-    values (p_org_id, v_role.id, v_code, core.get_current_user_id());
+    values (p_org_id, v_role.id, v_code, core.get_current_user_id())
+    on conflict do nothing;
   end loop;
   return v_role;
 end
@@ -143,7 +145,7 @@ begin
   perform rbac.require_permission(v_role.organization_id, 'roles.manage');
   if not exists (select 1 from core.roles r
                  where r.id = p_parent_role_id and r.organization_id = v_role.organization_id) then
-    raise exception 'Parent role not found in this organization' using errcode = 'P0002';
+    raise exception 'Parent role not found in this organization' using errcode = 'PT404';
   end if;
   if not (p_parent_role_id = v_my_role or rbac.is_above(v_my_role, p_parent_role_id)) then
     raise exception 'You can only attach roles under your own role or below it' using errcode = '42501';
@@ -167,7 +169,7 @@ begin
   perform rbac.lock_graph(v_role.organization_id);
   if not exists (select 1 from rbac.role_edges e
                  where e.child_role_id = p_role_id and e.parent_role_id = p_parent_role_id) then
-    raise exception 'This role does not have that parent' using errcode = 'P0002';
+    raise exception 'This role does not have that parent' using errcode = 'PT404';
   end if;
   if not exists (select 1 from rbac.role_edges e
                  where e.child_role_id = p_role_id and e.parent_role_id <> p_parent_role_id) then
@@ -184,14 +186,9 @@ set search_path = ''
 as $$
 declare
   v_role core.roles := rbac.require_role_below_caller(p_role_id);
-  v_unknown text;
 begin
   perform rbac.require_permission(v_role.organization_id, 'roles.manage');
-  select code into v_unknown from unnest(coalesce(p_permissions, '{}')) code
-  where not exists (select 1 from rbac.permissions p where p.code = code) limit 1;
-  if v_unknown is not null then
-    raise exception 'Unknown permission %', v_unknown using errcode = '22023';
-  end if;
+  perform rbac.require_known_permissions(p_permissions);
   delete from rbac.role_permissions rp
   where rp.role_id = p_role_id and not (rp.permission = any (coalesce(p_permissions, '{}')));
   insert into rbac.role_permissions (organization_id, role_id, permission, created_by)

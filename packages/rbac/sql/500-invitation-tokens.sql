@@ -27,7 +27,7 @@ begin
   select * into v_invitation from core.invitations i
   where i.token_hash = rbac.hash_invitation_token(p_token);
   if v_invitation.id is null then
-    raise exception 'Invitation not found' using errcode = 'P0002';
+    raise exception 'Invitation not found' using errcode = 'PT404';
   end if;
   if v_invitation.status = 'pending' and v_invitation.expires_at <= now() then
     update core.invitations i set status = 'expired' where i.id = v_invitation.id;

@@ -1,11 +1,12 @@
 -- Creating a membership from an accepted invitation: shared by accept_invitation and the
--- sign-up trigger of the Supabase adapter.
+-- sign-up triggers of the Supabase adapter. p_email is the account's confirmed email.
 
-create or replace function rbac.accept_invitation_for(
+-- Can this account take the invitation? Raises the reason when it cannot.
+create or replace function rbac.check_invitation_for(
   p_invitation core.invitations, p_user_id uuid, p_email text
 ) returns void
 language plpgsql
-security definer -- writes memberships and invitations, which users cannot write directly
+security definer -- reads memberships of an organization the user is not a member of yet
 set search_path = ''
 as $$
 begin
@@ -19,6 +20,18 @@ begin
              and m.user_id = p_user_id and not m.is_deleted) then
     raise exception 'You are already a member of this organization' using errcode = '23505';
   end if;
+end
+$$;
+
+create or replace function rbac.accept_invitation_for(
+  p_invitation core.invitations, p_user_id uuid, p_email text
+) returns void
+language plpgsql
+security definer -- writes memberships and invitations, which users cannot write directly
+set search_path = ''
+as $$
+begin
+  perform rbac.check_invitation_for(p_invitation, p_user_id, p_email);
   insert into core.memberships (organization_id, user_id, role_id, created_by, updated_by)
   values (p_invitation.organization_id, p_user_id, p_invitation.role_id, p_invitation.invited_by, p_user_id)
   on conflict (organization_id, user_id) do update
@@ -38,4 +51,5 @@ begin
   where i.id = p_invitation.id;
 end
 $$;
-revoke all on function rbac.accept_invitation_for(core.invitations, uuid, text) from public;
+revoke all on function rbac.check_invitation_for(core.invitations, uuid, text),
+  rbac.accept_invitation_for(core.invitations, uuid, text) from public;

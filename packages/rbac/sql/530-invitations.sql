@@ -1,6 +1,24 @@
 -- Invitation functions. security definer: invitations are written only here, after the
 -- inviter's permission and the target role rule are checked.
 
+-- The rule of every function that invites, re-keys or withdraws an invitation: the caller holds
+-- members.invite in the organization and the role is strictly below the caller's role, now.
+create or replace function rbac.require_invitable_role(p_organization_id uuid, p_role_id uuid) returns void
+language plpgsql stable
+security definer -- see the file header
+set search_path = ''
+as $$
+begin
+  perform rbac.require_permission(p_organization_id, 'members.invite');
+  if not exists (select 1 from core.roles r where r.id = p_role_id and r.organization_id = p_organization_id) then
+    raise exception 'Role not found in this organization' using errcode = 'PT404';
+  end if;
+  if not rbac.caller_is_above(p_role_id) then
+    raise exception 'You can only invite people to roles below your own' using errcode = '42501';
+  end if;
+end
+$$;
+
 create or replace function public.create_invitation(
   p_email text, p_organization_id uuid, p_role_id uuid,
   p_unit_id uuid default null, p_metadata jsonb default '{}'
@@ -14,20 +32,14 @@ declare
   v_token text := rbac.new_invitation_token();
   v_invitation core.invitations;
 begin
-  perform rbac.require_permission(p_organization_id, 'members.invite');
+  perform rbac.require_invitable_role(p_organization_id, p_role_id);
   if v_email is null or v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' then
     raise exception 'Invalid email address' using errcode = '22023';
-  end if;
-  if not exists (select 1 from core.roles r where r.id = p_role_id and r.organization_id = p_organization_id) then
-    raise exception 'Role not found in this organization' using errcode = 'P0002';
-  end if;
-  if not rbac.caller_is_above(p_role_id) then
-    raise exception 'You can only invite people to roles below your own' using errcode = '42501';
   end if;
   if p_unit_id is not null and not exists (
     select 1 from core.units u where u.id = p_unit_id and u.organization_id = p_organization_id and not u.is_deleted
   ) then
-    raise exception 'Unit not found in this organization' using errcode = 'P0002';
+    raise exception 'Unit not found in this organization' using errcode = 'PT404';
   end if;
   if exists (select 1 from core.memberships m join core.users_meta um on um.user_id = m.user_id
              where m.organization_id = p_organization_id and not m.is_deleted and lower(um.email) = v_email) then
@@ -95,6 +107,9 @@ begin
   if core.get_current_user_id() is null then
     raise exception 'Sign in to accept an invitation' using errcode = '42501';
   end if;
+  if core.get_current_user_email() is null then
+    raise exception 'Confirm your email address before accepting an invitation' using errcode = '42501';
+  end if;
   perform rbac.accept_invitation_for(v_invitation, core.get_current_user_id(), core.get_current_user_email());
   return query select v_invitation.organization_id, v_invitation.unit_id, v_invitation.role_id, o.name
   from core.organizations o where o.id = v_invitation.organization_id;
@@ -134,13 +149,11 @@ declare
 begin
   select * into v_invitation from core.invitations i where i.id = p_invitation_id;
   if v_invitation.id is null or rbac.caller_role_id(v_invitation.organization_id) is null then
-    raise exception 'Invitation not found' using errcode = 'P0002';
+    raise exception 'Invitation not found' using errcode = 'PT404';
   end if;
-  perform rbac.require_permission(v_invitation.organization_id, 'members.invite');
-  if v_invitation.invited_by is distinct from core.get_current_user_id()
-     and not rbac.caller_is_above(v_invitation.role_id) then
-    raise exception 'You can only manage invitations you sent or to roles below your own' using errcode = '42501';
-  end if;
+  -- Having sent it is not enough: whoever re-keys or withdraws it must be allowed to invite
+  -- to its role now (a demoted inviter could otherwise hand out a fresh token above them).
+  perform rbac.require_invitable_role(v_invitation.organization_id, v_invitation.role_id);
   return v_invitation;
 end
 $$;
@@ -184,7 +197,7 @@ begin
 end
 $$;
 
-revoke all on function rbac.require_invitation_manager(uuid) from public;
+revoke all on function rbac.require_invitable_role(uuid, uuid), rbac.require_invitation_manager(uuid) from public;
 revoke all on function public.create_invitation(text, uuid, uuid, uuid, jsonb),
   public.invite_user_to_organization(text, uuid), public.get_invitation_details(text),
   public.accept_invitation(text), public.list_invitations(uuid, text), public.cancel_invitation(uuid),

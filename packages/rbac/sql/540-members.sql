@@ -18,7 +18,7 @@ begin
   select * into v_membership from core.memberships m
   where m.organization_id = p_org_id and m.user_id = p_user_id and not m.is_deleted;
   if v_membership.id is null then
-    raise exception 'Member not found' using errcode = 'P0002';
+    raise exception 'Member not found' using errcode = 'PT404';
   end if;
   if not rbac.caller_is_above(v_membership.role_id) then
     raise exception 'You can only manage members whose role is below your own' using errcode = '42501';
@@ -34,7 +34,7 @@ set search_path = ''
 as $$
 begin
   if not exists (select 1 from core.roles r where r.id = p_role_id and r.organization_id = p_org_id) then
-    raise exception 'Role not found in this organization' using errcode = 'P0002';
+    raise exception 'Role not found in this organization' using errcode = 'PT404';
   end if;
   if not rbac.caller_is_above(p_role_id) then
     raise exception 'You can only assign roles below your own' using errcode = '42501';
@@ -109,7 +109,7 @@ as $$
 begin
   if p_user_id = core.get_current_user_id() then
     if rbac.caller_role_id(p_org_id) is null then
-      raise exception 'Member not found' using errcode = 'P0002';
+      raise exception 'Member not found' using errcode = 'PT404';
     end if;
     if rbac.is_owner(p_org_id) then
       raise exception 'The owner cannot leave the organization; transfer ownership first' using errcode = 'P0001';
@@ -144,7 +144,7 @@ begin
   select * into v_target from core.memberships m
   where m.organization_id = p_org_id and m.user_id = p_new_super_admin_user_id and not m.is_deleted;
   if v_target.id is null then
-    raise exception 'The new owner must be a member of the organization' using errcode = 'P0002';
+    raise exception 'The new owner must be a member of the organization' using errcode = 'PT404';
   end if;
   -- The previous owner takes the new owner's former role.
   update core.memberships m set role_id = v_target.role_id

@@ -12,7 +12,7 @@ declare
 begin
   select * into v_unit from core.units u where u.id = p_unit_id and not u.is_deleted;
   if v_unit.id is null or rbac.caller_role_id(v_unit.organization_id) is null then
-    raise exception 'Unit not found' using errcode = 'P0002';
+    raise exception 'Unit not found' using errcode = 'PT404';
   end if;
   perform rbac.require_permission(v_unit.organization_id, 'units.manage');
   perform rbac.require_assignable_role(v_unit.organization_id, p_role_id);
@@ -24,7 +24,7 @@ begin
     update core.unit_memberships um set role_id = p_role_id
     where um.unit_id = p_unit_id and um.user_id = p_user_id and not um.is_deleted;
     if not found then
-      raise exception 'Unit member not found' using errcode = 'P0002';
+      raise exception 'Unit member not found' using errcode = 'PT404';
     end if;
   else
     insert into core.unit_memberships (organization_id, unit_id, user_id, role_id)
@@ -45,7 +45,7 @@ begin
   select * into v_unit_membership from core.unit_memberships um
   where um.unit_id = p_unit_id and um.user_id = p_user_id and not um.is_deleted;
   if v_unit_membership.id is null or rbac.caller_role_id(v_unit_membership.organization_id) is null then
-    raise exception 'Unit member not found' using errcode = 'P0002';
+    raise exception 'Unit member not found' using errcode = 'PT404';
   end if;
   if p_user_id <> core.get_current_user_id() then
     perform rbac.require_permission(v_unit_membership.organization_id, 'units.manage');

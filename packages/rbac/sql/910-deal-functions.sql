@@ -43,7 +43,7 @@ begin
   where d.id = p_id and not d.is_deleted
   returning * into v_deal;
   if v_deal.id is null then
-    raise exception 'Deal not found or not editable by you' using errcode = 'P0002';
+    raise exception 'Deal not found or not editable by you' using errcode = 'PT404';
   end if;
   return v_deal;
 end
@@ -64,7 +64,7 @@ begin
   if v_deal.id is null
      or not rbac.check_resource_access(v_deal.organization_id, v_deal.visibility, v_deal.owner_id,
                                        v_deal.owner_role_id, 'deals', 'read') then
-    raise exception 'Deal not found' using errcode = 'P0002';
+    raise exception 'Deal not found' using errcode = 'PT404';
   end if;
   if not rbac.check_resource_access(v_deal.organization_id, v_deal.visibility, v_deal.owner_id,
                                     v_deal.owner_role_id, 'deals', 'delete') then

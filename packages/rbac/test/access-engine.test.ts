@@ -159,7 +159,7 @@ describe('access engine', () => {
     await expect(
       db.as(people.peer as TestUser).query('select public.delete_deal($1)', [deal?.id]),
     ).rejects.toMatchObject({
-      code: 'P0002',
+      code: 'PT404',
     })
     await db.as(people.rep as TestUser).query('select public.delete_deal($1)', [deal?.id])
     expect(

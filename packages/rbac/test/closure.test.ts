@@ -200,6 +200,6 @@ describe('role closure', () => {
     ).rejects.toMatchObject({ code: '23503' })
     await expect(
       db.as(one.owner).query('select public.add_role_parent($1, $2)', [r2, one.rootRoleId]),
-    ).rejects.toMatchObject({ code: 'P0002', message: 'Role not found' })
+    ).rejects.toMatchObject({ code: 'PT404', message: 'Role not found' })
   })
 })

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@tenantbase/local-supabase/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRole, createTenant, type Tenant } from './factories.ts'
+import { addMember, createRole, createTenant, type Tenant } from './factories.ts'
 
 describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) => {
   let db: TestDatabase
@@ -51,7 +51,7 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     ])
     await expect(
       db.as('anon').query('select * from public.get_invitation_details($1)', ['A'.repeat(43)]),
-    ).rejects.toMatchObject({ code: 'P0002', message: 'Invitation not found' })
+    ).rejects.toMatchObject({ code: 'PT404', message: 'Invitation not found' })
     await expect(
       db.as('anon').query('select * from public.get_invitation_details($1)', ['short']),
     ).rejects.toMatchObject({
@@ -105,7 +105,7 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     await expect(
       db.as(late).query('select * from public.accept_invitation($1)', [inv?.token]),
     ).rejects.toMatchObject({
-      code: 'P0002',
+      code: 'PT404',
     })
     await db.as(late).query('select * from public.accept_invitation($1)', [again?.token])
   })
@@ -155,6 +155,47 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     ).toEqual([{ n: 0 }])
   })
 
+  it('resends and cancels only for callers who may invite to that role now (the rule of create)', async () => {
+    // lead and coordinator both hold members.invite; only lead is above agent.
+    const lead = await createRole(db, t, 'lead', t.rootRoleId, ['members.invite', 'deals.read'])
+    const agent = await createRole(db, t, 'agent', lead)
+    const coordinator = await createRole(db, t, 'coordinator', t.rootRoleId, ['members.invite'])
+    const alice = await addMember(db, t, lead, 'alice')
+    const plain = await addMember(db, t, agent, 'plain')
+    const stranger = (await createTenant(db, 'Stranger')).owner
+    const [inv] = await db
+      .as(alice)
+      .query('select id, token from public.create_invitation($1, $2, $3)', [
+        'rekey@example.com',
+        t.orgId,
+        agent,
+      ])
+    // Alice is moved beside the invitation's role: she may no longer invite to it.
+    await db
+      .as(t.owner)
+      .query('select public.update_member_role($1, $2, $3)', [t.orgId, alice.id, coordinator])
+    for (const call of ['select * from public.resend_invitation($1)', 'select public.cancel_invitation($1)']) {
+      await expect(db.as(alice).query(call, [inv?.id])).rejects.toMatchObject({
+        code: '42501',
+        message: 'You can only invite people to roles below your own',
+      })
+      await expect(db.as(plain).query(call, [inv?.id])).rejects.toMatchObject({
+        code: '42501',
+        message: 'Missing permission members.invite',
+      })
+      await expect(db.as(stranger).query(call, [inv?.id])).rejects.toMatchObject({
+        code: 'PT404',
+        message: 'Invitation not found',
+      })
+    }
+    // Nothing changed: the original token still works for the invited person.
+    expect(
+      await db.query('select status from core.invitations where id = $1', [inv?.id]),
+    ).toEqual([{ status: 'pending' }])
+    const invited = await db.createUser({ email: 'rekey@example.com' })
+    await db.as(invited).query('select * from public.accept_invitation($1)', [inv?.token])
+  })
+
   it('lists invitations for inviters only', async () => {
     const rows = await db
       .as(t.owner)
@@ -166,5 +207,81 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
       code: '22023',
       message: 'Invalid status bogus: use pending, accepted, revoked or expired',
     })
+  })
+})
+
+// Supabase: the account's email counts only once confirmed (auth.users.email with
+// email_confirmed_at set). GoTrue keeps a requested change in email_change until it is confirmed.
+describe('invitations are bound to a confirmed email (supabase)', () => {
+  let db: TestDatabase
+  let t: Tenant
+  let member: string
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    t = await createTenant(db, 'Confirmed')
+    member = await createRole(db, t, 'member', t.rootRoleId)
+  })
+  afterAll(() => db.close())
+
+  const invite = async (email: string) =>
+    (
+      await db
+        .as(t.owner)
+        .query<{ id: string; token: string }>(
+          'select id, token from public.create_invitation($1, $2, $3)',
+          [email, t.orgId, member],
+        )
+    )[0] as { id: string; token: string }
+  const membershipsOf = (userId: string) =>
+    db.query('select role_id from core.memberships where user_id = $1 and organization_id = $2', [
+      userId,
+      t.orgId,
+    ])
+
+  it('refuses an account whose email was never confirmed', async () => {
+    const inv = await invite('unconfirmed@example.com')
+    const user = await db.createUser({ email: 'unconfirmed@example.com' })
+    await db.asAuthAdmin.query('update auth.users set email_confirmed_at = null where id = $1', [
+      user.id,
+    ])
+    await expect(
+      db.as(user).query('select * from public.accept_invitation($1)', [inv.token]),
+    ).rejects.toMatchObject({
+      code: '42501',
+      message: 'Confirm your email address before accepting an invitation',
+    })
+    expect(await membershipsOf(user.id)).toEqual([])
+    await db.asAuthAdmin.query('update auth.users set email_confirmed_at = now() where id = $1', [
+      user.id,
+    ])
+    await db.as(user).query('select * from public.accept_invitation($1)', [inv.token])
+    expect(await membershipsOf(user.id)).toEqual([{ role_id: member }])
+  })
+
+  it('ignores a pending email change to the invited address until it is confirmed', async () => {
+    const inv = await invite('target@example.com')
+    const user = await db.createUser({ email: 'switcher@example.com' })
+    // What GoTrue stores for updateUser({ email }) with secure email change: the address waits
+    // in email_change with its tokens; auth.users.email stays the confirmed one.
+    await db.asAuthAdmin.query(
+      `update auth.users set email_change = 'target@example.com', email_change_token_new = 'a1',
+         email_change_token_current = 'b2', email_change_sent_at = now() where id = $1`,
+      [user.id],
+    )
+    await expect(
+      db.as(user).query('select * from public.accept_invitation($1)', [inv.token]),
+    ).rejects.toMatchObject({
+      code: '42501',
+      message: 'This invitation was sent to another email address',
+    })
+    expect(await membershipsOf(user.id)).toEqual([])
+    // Confirmed (GoTrue's ConfirmEmailChange): the new address becomes the account's email.
+    await db.asAuthAdmin.query(
+      `update auth.users set email = email_change, email_change = '', email_change_token_new = '',
+         email_change_token_current = '' where id = $1`,
+      [user.id],
+    )
+    await db.as(user).query('select * from public.accept_invitation($1)', [inv.token])
+    expect(await membershipsOf(user.id)).toEqual([{ role_id: member }])
   })
 })

@@ -78,7 +78,7 @@ describe('role rules', () => {
       ),
     ).rejects.toMatchObject({
       code: 'P0001',
-      message: 'The root role always holds every permission; its permissions cannot be edited',
+      message: 'The root role holds every permission enabled for the organization; its permissions cannot be edited',
     })
   })
 
@@ -171,7 +171,7 @@ describe('role rules', () => {
     await expect(
       db.as(other.owner).query('select public.delete_role($1)', [intern]),
     ).rejects.toMatchObject({
-      code: 'P0002',
+      code: 'PT404',
       message: 'Role not found',
     })
     await expect(

@@ -13,12 +13,14 @@ beforeAll(async () => {
 afterAll(() => db.close())
 
 // GoTrue inserts new users as supabase_auth_admin, whose search_path is auth.
-const signUp = (email: string, metadata: Record<string, unknown>) =>
+// `confirmed` inserts the account with its email confirmed (an autoconfirming Auth server).
+const signUp = (email: string, metadata: Record<string, unknown>, confirmed = false) =>
   db.asAuthAdmin.query(
-    `insert into auth.users (instance_id, id, aud, role, email, raw_user_meta_data, raw_app_meta_data, created_at, updated_at)
-     values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1, $2, '{}', now(), now())
+    `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_user_meta_data, raw_app_meta_data, created_at, updated_at)
+     values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1,
+       case when $3 then now() end, $2, '{}', now(), now())
      returning id`,
-    [email, JSON.stringify(metadata)],
+    [email, JSON.stringify(metadata), confirmed],
   )
 
 describe('invite-only sign-up', () => {
@@ -37,7 +39,7 @@ describe('invite-only sign-up', () => {
         t.orgId,
         member,
       ])
-    const [user] = await signUp('new@example.com', { invitation_token: inv?.token })
+    const [user] = await signUp('new@example.com', { invitation_token: inv?.token }, true)
     expect(
       await db.query(
         `select m.role_id, um.email, um.active_organization_id, i.status, i.accepted_by
@@ -56,6 +58,82 @@ describe('invite-only sign-up', () => {
     ])
   })
 
+  it('creates the membership only once the email is confirmed (GoTrue confirms after inserting)', async () => {
+    const [inv] = await db
+      .as(t.owner)
+      .query('select id, token from public.create_invitation($1, $2, $3)', [
+        'later@example.com',
+        t.orgId,
+        member,
+      ])
+    const [user] = await signUp('later@example.com', { invitation_token: inv?.token })
+    const state = () =>
+      db.query(
+        `select (select count(*)::int from core.memberships m where m.user_id = $1) as memberships,
+           (select status from core.invitations where id = $2) as status`,
+        [user?.id, inv?.id],
+      )
+    expect(await state()).toEqual([{ memberships: 0, status: 'pending' }])
+    await db.asAuthAdmin.query('update auth.users set email_confirmed_at = now() where id = $1', [
+      user?.id,
+    ])
+    expect(await state()).toEqual([{ memberships: 1, status: 'accepted' }])
+  })
+
+  it('admits a user inserted already confirmed, and one confirmed in the same transaction', async () => {
+    const token = async (email: string) =>
+      (
+        await db
+          .as(t.owner)
+          .query('select token from public.create_invitation($1, $2, $3)', [email, t.orgId, member])
+      )[0]?.token
+    const [direct] = await db.asAuthAdmin.query(
+      `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_user_meta_data, raw_app_meta_data, created_at, updated_at)
+       values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1, now(), $2, '{}', now(), now())
+       returning id`,
+      ['direct@example.com', JSON.stringify({ invitation_token: await token('direct@example.com') })],
+    )
+    const autoconfirmToken = await token('auto@example.com')
+    const auto = await db.asAuthAdmin.tx(async (q) => {
+      const [row] = await q(
+        `insert into auth.users (instance_id, id, aud, role, email, raw_user_meta_data, raw_app_meta_data, created_at, updated_at)
+         values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1, $2, '{}', now(), now())
+         returning id`,
+        ['auto@example.com', JSON.stringify({ invitation_token: autoconfirmToken })],
+      )
+      await q(`update auth.users set email_confirmed_at = now(), confirmation_token = '' where id = $1`, [
+        row?.id,
+      ])
+      return row
+    })
+    expect(
+      await db.query(
+        'select user_id from core.memberships where user_id = any ($1) order by created_at',
+        [[direct?.id, auto?.id]],
+      ),
+    ).toEqual([{ user_id: direct?.id }, { user_id: auto?.id }])
+  })
+
+  it('confirms an account whose invitation was revoked meanwhile, without a membership', async () => {
+    const [inv] = await db
+      .as(t.owner)
+      .query('select id, token from public.create_invitation($1, $2, $3)', [
+        'revoked-later@example.com',
+        t.orgId,
+        member,
+      ])
+    const [user] = await signUp('revoked-later@example.com', { invitation_token: inv?.token })
+    await db.as(t.owner).query('select public.cancel_invitation($1)', [inv?.id])
+    await db.asAuthAdmin.query('update auth.users set email_confirmed_at = now() where id = $1', [
+      user?.id,
+    ])
+    expect(
+      await db.query('select count(*)::int as n from core.memberships where user_id = $1', [
+        user?.id,
+      ]),
+    ).toEqual([{ n: 0 }])
+  })
+
   it('refuses a token issued for another email, and a used token', async () => {
     const [inv] = await db
       .as(t.owner)
@@ -70,7 +148,7 @@ describe('invite-only sign-up', () => {
       code: '42501',
       message: 'This invitation was sent to another email address',
     })
-    await signUp('owner-of-token@example.com', { invitation_token: inv?.token })
+    await signUp('owner-of-token@example.com', { invitation_token: inv?.token }, true)
     await expect(
       signUp('second@example.com', { invitation_token: inv?.token }),
     ).rejects.toMatchObject({

@@ -1,7 +1,11 @@
 import type pg from 'pg'
 
 export type WithUserOptions = {
-  /** The user's account email, for invitation acceptance (core.get_current_user_email()). */
+  /**
+   * The user's verified account email, for invitation acceptance (core.get_current_user_email()).
+   * Pass it only once the user has proved they own it (Payload: `_verified` with `auth.verify`);
+   * without it, accepting an invitation is refused.
+   */
   email?: string
   /** The database role the statements run as; `authenticated` unless the caller is a service. */
   role?: 'authenticated' | 'service_role'

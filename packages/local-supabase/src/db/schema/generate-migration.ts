@@ -1,0 +1,200 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { type Cluster, freePort, SUPERUSER, startCluster, withClient } from '#src/db/cluster.ts'
+import {
+  type Migration,
+  newMigrationName,
+  packageSchema,
+  packageStatements,
+  readMigrationFiles,
+} from '#src/db/migrations.ts'
+import {
+  createDatabase,
+  installClusterRoles,
+  installDatabasePlatform,
+  runFile,
+} from '#src/db/platform.ts'
+import { type Catalog, readCatalog } from '#src/db/schema/catalog.ts'
+import { checkLock, checksum, readLock, writeLock } from '#src/db/schema/migration-lock.ts'
+import {
+  compareCatalogs,
+  type Difference,
+  describeDifference,
+  type MigrationPlan,
+  planMigration,
+} from '#src/db/schema/plan-migration.ts'
+import type { SqlStatement } from '#src/db/schema/sql-statements.ts'
+import { LocalStackError } from '#src/errors.ts'
+import { repoRoot } from '#src/repo-root.ts'
+
+/** Runs fn with a throwaway PostgreSQL cluster that has the Supabase roles. */
+export async function withScratchCluster<T>(fn: (cluster: Cluster) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tenantbase-schema-'))
+  await chmod(dir, 0o755)
+  const cluster = await startCluster({
+    dataDir: path.join(dir, 'data'),
+    port: await freePort(),
+    persistent: false,
+    fast: true,
+  })
+  try {
+    await installClusterRoles(cluster)
+    return await fn(cluster)
+  } finally {
+    await cluster.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** A new database with the Supabase platform layer and the given scripts applied as `postgres`. */
+export async function buildDatabase(
+  cluster: Cluster,
+  name: string,
+  scripts: Migration[],
+): Promise<void> {
+  await createDatabase(cluster, name)
+  await installDatabasePlatform(cluster, name)
+  await applyScripts(cluster, name, scripts)
+}
+
+export async function applyScripts(cluster: Cluster, database: string, scripts: Migration[]) {
+  await withClient(cluster.url('postgres', database), async (client) => {
+    for (const script of scripts) {
+      const file = script.name.includes('/') ? script.name : `supabase/migrations/${script.name}`
+      await runFile(client, file, script.sql)
+    }
+  })
+}
+
+export const catalogOf = (cluster: Cluster, database: string): Promise<Catalog> =>
+  withClient(cluster.url(SUPERUSER, database), readCatalog)
+
+export type PendingMigration = MigrationPlan & {
+  /** What differs between the migrations and the SQL packages, before the plan is applied. */
+  differences: Difference[]
+}
+
+/**
+ * Builds one database from the migrations and one from the SQL packages, plans the migration
+ * between them, and proves the plan: applied to the first database, it must make the two equal.
+ */
+export async function planPendingMigration(
+  cluster: Cluster,
+  input: {
+    migrations: Migration[]
+    schema: Migration[]
+    statements: SqlStatement[]
+    prefix?: string
+  },
+): Promise<PendingMigration> {
+  const prefix = input.prefix ?? 'plan'
+  const deployed = `${prefix}_from_migrations`
+  const wanted = `${prefix}_from_packages`
+  await buildDatabase(cluster, deployed, input.migrations)
+  await buildDatabase(cluster, wanted, input.schema)
+  const before = await catalogOf(cluster, deployed)
+  const target = await catalogOf(cluster, wanted)
+  const differences = compareCatalogs(before, target)
+  const plan = planMigration(before, target, input.statements)
+  if (plan.blockers.length > 0 || plan.statements.length === 0) return { ...plan, differences }
+  try {
+    await applyScripts(cluster, deployed, [
+      { name: 'the generated migration', sql: renderMigration(plan, differences) },
+    ])
+  } catch (error) {
+    return {
+      ...plan,
+      differences,
+      blockers: [
+        `The generated migration does not apply: ${(error as Error).message}. Write this change as a migration (\`pnpm db:new <name>\`).`,
+      ],
+    }
+  }
+  const remaining = compareCatalogs(await catalogOf(cluster, deployed), target)
+  return {
+    ...plan,
+    differences,
+    blockers: remaining.map(
+      (d) =>
+        `${describeDifference(d)} (still, after the generated migration; write it as a migration)`,
+    ),
+  }
+}
+
+/** The text of a generated migration. */
+export function renderMigration(plan: MigrationPlan, differences: Difference[]): string {
+  const newTables = new Set(
+    differences.filter((d) => d.kind === 'table' && d.change === 'added').map((d) => d.id),
+  )
+  const partOfNewTable = (d: Difference) =>
+    (d.kind === 'column' || d.kind === 'constraint') &&
+    newTables.has(d.id.split('.').slice(0, 2).join('.'))
+  const changed = differences
+    .filter((d) => !['owner', 'privileges', 'comment', 'row level security'].includes(d.kind))
+    .filter((d) => !partOfNewTable(d))
+    .map((d) => `--   ${d.change} ${d.kind} ${d.id}`)
+  return [
+    '-- Generated by `pnpm db:generate` from the SQL packages. Released migrations are never edited:',
+    '-- change the SQL packages and run the command again, which writes a new migration.',
+    ...(changed.length ? ['--', '-- Changes:', ...changed] : []),
+    '',
+    // Functions are emitted in name order; their bodies are checked when they first run.
+    'set check_function_bodies = off;',
+    '',
+    `${plan.statements.join(';\n\n')};`,
+    '',
+  ].join('\n')
+}
+
+export type GenerateResult = { written?: string; recorded: string[] }
+
+/**
+ * `pnpm db:generate`: refuses when a released migration was edited or deleted, plans the
+ * migration from the committed migrations to the SQL packages, writes it as a new timestamped
+ * file when anything changed, and records every new migration in supabase/migrations.sha256.
+ */
+export async function generateMigration(options: { name?: string } = {}): Promise<GenerateResult> {
+  const migrations = await readMigrationFiles()
+  const lock = await readLock()
+  const broken = checkLock(migrations, lock).filter((p) => p.problem !== 'unrecorded')
+  if (broken.length > 0) {
+    throw new LocalStackError('migration_edited', broken.map((p) => p.message).join('\n'))
+  }
+  const pending = await withScratchCluster(async (cluster) =>
+    planPendingMigration(cluster, {
+      migrations,
+      schema: await packageSchema('supabase'),
+      statements: await packageStatements('supabase'),
+    }),
+  )
+  if (pending.blockers.length > 0) {
+    throw new LocalStackError(
+      'migration_needs_hand',
+      [
+        'These changes to the SQL packages change state that a deployed database holds, so no migration was written.',
+        'Write them as a migration (`pnpm db:new <name>`), keep the SQL packages as they are, and run `pnpm db:generate` again:',
+        ...pending.blockers.map((b) => `  - ${b}`),
+      ].join('\n'),
+    )
+  }
+  let written: string | undefined
+  if (pending.statements.length > 0) {
+    written = newMigrationName(
+      options.name ?? 'schema_update',
+      migrations.map((m) => m.name),
+    )
+    const sql = renderMigration(pending, pending.differences)
+    await writeFile(path.join(repoRoot(), 'supabase', 'migrations', written), sql)
+    lock.set(written, checksum(sql))
+  }
+  const recorded: string[] = []
+  for (const migration of migrations) {
+    if (!lock.has(migration.name)) {
+      lock.set(migration.name, checksum(migration.sql))
+      recorded.push(migration.name)
+    }
+  }
+  await writeLock(lock)
+  return { written, recorded }
+}
