@@ -85,11 +85,15 @@ export const functions = {
   },
   get_audit_log: {
     args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish() }),
-    returns: z.array(z.object({ id: z.guid().nullable(), actor_id: z.guid().nullable(), actor_email: z.string().nullable(), target_table: z.string().nullable(), target_id: z.guid().nullable(), action: z.string().nullable(), changes: z.json().nullable(), created_at: z.string().nullable() })),
+    returns: z.array(z.object({ id: z.guid().nullable(), actor_id: z.guid().nullable(), target_table: z.string().nullable(), target_id: z.guid().nullable(), action: z.string().nullable(), summary: z.string().nullable(), metadata: z.json().nullable(), created_at: z.string().nullable(), actor_email: z.string().nullable(), changes: z.json().nullable() })),
   },
   get_authz_version: {
     args: z.object({}),
     returns: z.number().int().nullable(),
+  },
+  get_billing_account: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ organization_id: z.guid().nullable(), seat_count: z.number().int().nullable(), provider: z.string().nullable(), provider_customer_id: z.string().nullable(), provider_subscription_id: z.string().nullable(), provider_price_id: z.string().nullable(), plan: z.string().nullable(), status: z.string().nullable(), quantity: z.number().int().nullable(), current_period_end: z.string().nullable(), cancel_at_period_end: z.boolean().nullable() })),
   },
   get_deal: {
     args: z.object({ p_id: z.guid() }),
@@ -219,6 +223,10 @@ export const functions = {
     args: z.object({ p_org_id: z.guid(), p_key: z.string(), p_enabled: z.boolean() }),
     returns: z.null(),
   },
+  platform_set_organization_permissions: {
+    args: z.object({ p_org_id: z.guid(), p_permissions: z.array(z.string()) }),
+    returns: z.array(z.string()).nullable(),
+  },
   platform_set_setting: {
     args: z.object({ p_key: z.string(), p_value: z.json() }),
     returns: z.null(),
@@ -228,7 +236,7 @@ export const functions = {
     returns: z.null(),
   },
   provision_tenant: {
-    args: z.object({ p_name: z.string(), p_slug: z.string(), p_admin_email: z.string(), p_root_role_name: z.string().nullish(), p_permissions: z.array(z.string()).nullish() }),
+    args: z.object({ p_name: z.string(), p_slug: z.string(), p_admin_email: z.string(), p_role_name: z.string().nullish(), p_permissions: z.array(z.string()).nullish() }),
     returns: z.json().nullable(),
   },
   remove_member_from_organization: {
