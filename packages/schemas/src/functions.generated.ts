@@ -156,7 +156,7 @@ export const functions = {
     returns: z.array(z.object({ id: z.guid().nullable(), token: z.string().nullable(), email: z.string().nullable(), expires_at: z.string().nullable() })),
   },
   list_deals: {
-    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish(), p_search: z.string().nullish() }),
+    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish(), p_search: z.string().nullish(), p_visibility: z.string().nullish() }),
     returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), title: z.string().nullable(), amount: z.number().nullable(), stage: z.string().nullable(), visibility: z.string().nullable(), owner_id: z.guid().nullable(), owner_role_id: z.guid().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), is_deleted: z.boolean().nullable(), deleted_at: z.string().nullable(), deleted_by: z.guid().nullable() })),
   },
   list_files: {
