@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort } from '@tenantbase/local-supabase/cluster'
+import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from '@tenantbase/local-supabase/keys'
 import { launchStack } from '@tenantbase/local-supabase/stack'
 import { buildApp, startApp } from '#src/harness/app-server.ts'
 
@@ -38,7 +39,15 @@ export default async function globalSetup() {
         },
       }),
     }),
-    process.env.TENANTBASE_E2E_SKIP_BUILD ? Promise.resolve() : buildApp(),
+    process.env.TENANTBASE_E2E_SKIP_BUILD
+      ? Promise.resolve()
+      : buildApp({
+          SUPABASE_URL: 'http://127.0.0.1:54321',
+          SUPABASE_ANON_KEY: ANON_KEY,
+          SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+          JWT_SECRET,
+          SUPABASE_JWT_SECRET: JWT_SECRET,
+        }),
   ])
   let app: Awaited<ReturnType<typeof startApp>> | undefined
   try {

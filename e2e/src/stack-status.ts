@@ -1,8 +1,10 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 
 export type E2EStatus = {
+  db_url: string
   api_url: string
   mail_url: string
+  smtp_port: number
   anon_key: string
   service_role_key: string
   jwt_secret: string

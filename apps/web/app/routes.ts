@@ -16,6 +16,7 @@ export default [
     route('invite/:token', 'routes/invite.$token.tsx'),
   ]),
   route('sign-out', 'routes/_auth/sign-out.tsx'),
+  route('favicon.ico', 'routes/favicon.ts'),
   route('switch-organization', 'routes/switch-organization.tsx'),
 
   // Inside an organization: the layout holds the switcher and the navigation.

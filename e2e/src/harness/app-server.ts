@@ -6,9 +6,18 @@ import { repoRoot } from '@tenantbase/local-supabase/repo-root'
 
 const webDir = () => path.join(repoRoot(), 'apps', 'web')
 
-function run(command: string, args: string[], cwd: string): Promise<void> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     child.stdout.on('data', (chunk) => {
       output += chunk
@@ -23,15 +32,22 @@ function run(command: string, args: string[], cwd: string): Promise<void> {
   })
 }
 
-/** Builds the app for production, as `pnpm --filter @tenantbase/web build` does. */
-export async function buildApp(): Promise<void> {
+/**
+ * Builds the app for production, as `pnpm --filter @tenantbase/web build` does. `env` is the
+ * build's environment: the specs put the secrets there, so a client bundle that inlined any
+ * of them would be caught by the build scan.
+ */
+export async function buildApp(env: Record<string, string> = {}): Promise<void> {
   const require = createRequire(path.join(webDir(), 'package.json'))
   const remix = path.join(
     path.dirname(require.resolve('@remix-run/dev/package.json')),
     'dist/cli.js',
   )
-  await run(process.execPath, [remix, 'vite:build'], webDir())
+  await run(process.execPath, [remix, 'vite:build'], webDir(), env)
 }
+
+/** The folder of the client build (what browsers download). */
+export const clientBuildDir = () => path.join(webDir(), 'build', 'client')
 
 export type AppServer = { url: string; stop(): Promise<void> }
 

@@ -3,7 +3,7 @@ import { cn } from '#app/components/ui/cn.ts'
 
 export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className={cn('min-w-full text-left text-sm', className)} {...props} />
     </div>
   )

@@ -19,7 +19,7 @@ const schema = z.object({
   invitation: z
     .string()
     .trim()
-    .min(1, INVITE_ONLY)
+    .min(1, 'An account needs an invitation: paste the link from your invitation email.')
     .transform((value) => value.match(/(?:\/invite\/)?([A-Za-z0-9_-]{20,})\/?(?:[?#].*)?$/)?.[1])
     .pipe(
       z.string({ error: 'This is not an invitation link. Copy the whole link from the email.' }),

@@ -1,0 +1,42 @@
+import type { SupabaseClient } from '@supabase/supabase-js'
+import { rpc } from '@tenantbase/schemas/rpc'
+import { z } from 'zod'
+import { sendInvitationEmail } from '#app/lib/invitations.server.ts'
+
+const provisioned = z.object({
+  organization_id: z.guid(),
+  root_role_id: z.guid(),
+  invitation_id: z.guid(),
+  invitation_token: z.string(),
+  expires_at: z.string(),
+})
+
+export type ProvisionedTenant = z.infer<typeof provisioned> & { link: string }
+
+/**
+ * Creates an organization with its owner role and invites its first admin (provision_tenant),
+ * then emails the invitation. `client` is the service client (`pnpm provision`) or a platform
+ * admin's own session; the database accepts only those two.
+ */
+export async function provisionTenant(
+  client: SupabaseClient,
+  input: { name: string; slug: string; adminEmail: string; roleName?: string },
+): Promise<ProvisionedTenant> {
+  const result = provisioned.parse(
+    await rpc(client, 'provision_tenant', {
+      p_name: input.name,
+      p_slug: input.slug,
+      p_admin_email: input.adminEmail,
+      p_root_role_name: input.roleName ?? null,
+    }),
+  )
+  const { link } = await sendInvitationEmail({
+    to: input.adminEmail.trim().toLowerCase(),
+    token: result.invitation_token,
+    expiresAt: result.expires_at,
+    organizationName: input.name.trim(),
+    inviterName: null,
+    roleLabel: input.roleName ?? 'Owner',
+  })
+  return { ...result, link }
+}
