@@ -387,7 +387,7 @@ function DealForm({ deal, result }: { deal: DealView; result: FormResult | undef
   const failure = failureOf(result)
   const pending = usePending('update-deal')
   return (
-    <Form method="post" preventScrollReset className="space-y-4">
+    <Form method="post" preventScrollReset noValidate className="space-y-4">
       <input type="hidden" name="intent" value="update-deal" />
       <TextField
         label="Title"
@@ -443,7 +443,7 @@ function VisibilityCard({
       />
       <CardBody>
         {mayChange ? (
-          <Form method="post" preventScrollReset className="space-y-4">
+          <Form method="post" preventScrollReset noValidate className="space-y-4">
             <input type="hidden" name="intent" value="change-visibility" />
             <VisibilityRadios
               layout="stack"

@@ -294,7 +294,7 @@ function CreateDealForm({ result }: { result: FormResult | undefined }) {
         description="You will own it. Its visibility decides who else sees it; you can change it later."
       />
       <CardBody>
-        <Form method="post" preventScrollReset className="space-y-4">
+        <Form method="post" preventScrollReset noValidate className="space-y-4">
           <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_12rem]">
             <TextField
               label="Title"

@@ -28,7 +28,6 @@ function RoleNodeView({ data }: NodeProps<RoleNode>) {
       <Link
         to={data.href}
         preventScrollReset
-        aria-label={`${data.label}${data.isMine ? ' (your role)' : ''}`}
         className={cn(
           'nopan flex h-full w-full flex-col justify-center rounded-[10px] px-3.5 text-left',
           'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600',

@@ -20,7 +20,12 @@ const RoleGraphCanvas = lazy(() => import('./role-graph-canvas.client.tsx'))
 export function RoleGraph(props: RoleGraphProps) {
   const hydrated = useHydrated()
   return (
-    <div className="relative h-80 w-full sm:h-[26rem]" data-testid="role-graph">
+    <div
+      // The canvas' attribution link keeps enough contrast on the card (xyflow's unlayered CSS
+      // would beat plain utilities, hence !).
+      className="relative h-80 w-full sm:h-[26rem] [&_.react-flow\_\_attribution]:bg-white/90! [&_.react-flow\_\_attribution_a]:text-zinc-600!"
+      data-testid="role-graph"
+    >
       {hydrated ? (
         <Suspense fallback={<StaticRoleGraph {...props} />}>
           <RoleGraphCanvas {...props} />
@@ -62,74 +67,76 @@ export function StaticRoleGraph({
 }: RoleGraphProps) {
   const padding = 8
   return (
-    <svg
-      className="size-full"
-      viewBox={`${-padding} ${-padding} ${layout.width + 2 * padding} ${layout.height + 2 * padding}`}
-      preserveAspectRatio="xMidYMid meet"
-      role="img"
-      aria-label="Role hierarchy (the table lists the same roles)"
-    >
-      <defs>
-        <marker
-          id="role-graph-arrow"
-          viewBox="0 0 10 10"
-          refX="9"
-          refY="5"
-          markerWidth="7"
-          markerHeight="7"
-          orient="auto-start-reverse"
-        >
-          <path d="M 0 0 L 10 5 L 0 10 z" fill="#a1a1aa" />
-        </marker>
-      </defs>
-      {layout.edges.map((edge) => (
-        <polyline
-          key={edge.id}
-          points={edge.points.map((p) => `${p.x},${p.y}`).join(' ')}
-          fill="none"
-          stroke="#a1a1aa"
-          strokeWidth={1.5}
-          markerEnd="url(#role-graph-arrow)"
-        />
-      ))}
-      {layout.nodes.map((node) => {
-        const tone = nodeTone({ selectedId, myRoleId, manageableIds }, node.id)
-        return (
-          <a key={node.id} href={hrefFor(node.id)}>
-            <rect
-              x={node.x}
-              y={node.y}
-              width={NODE_WIDTH}
-              height={NODE_HEIGHT}
-              rx={10}
-              fill={tone.fill}
-              stroke={tone.stroke}
-              strokeWidth={tone.strokeWidth}
-            />
-            <text
-              x={node.x + 14}
-              y={node.y + 24}
-              fontSize={14}
-              fontWeight={600}
-              fill={tone.text}
-              fontFamily="ui-sans-serif, system-ui, sans-serif"
-            >
-              {truncate(node.label, 20)}
-              {myRoleId === node.id ? ' (you)' : ''}
-            </text>
-            <text
-              x={node.x + 14}
-              y={node.y + 42}
-              fontSize={12}
-              fill="#71717a"
-              fontFamily="ui-sans-serif, system-ui, sans-serif"
-            >
-              {nodeCaption(node)}
-            </text>
-          </a>
-        )
-      })}
-    </svg>
+    // A nav, not an image: its roles are links (an image would hide them).
+    <nav aria-label="Role hierarchy (the table lists the same roles)" className="size-full">
+      <svg
+        className="size-full"
+        viewBox={`${-padding} ${-padding} ${layout.width + 2 * padding} ${layout.height + 2 * padding}`}
+        preserveAspectRatio="xMidYMid meet"
+      >
+        <title>Role hierarchy</title>
+        <defs>
+          <marker
+            id="role-graph-arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
+            <path d="M 0 0 L 10 5 L 0 10 z" fill="#a1a1aa" />
+          </marker>
+        </defs>
+        {layout.edges.map((edge) => (
+          <polyline
+            key={edge.id}
+            points={edge.points.map((p) => `${p.x},${p.y}`).join(' ')}
+            fill="none"
+            stroke="#a1a1aa"
+            strokeWidth={1.5}
+            markerEnd="url(#role-graph-arrow)"
+          />
+        ))}
+        {layout.nodes.map((node) => {
+          const tone = nodeTone({ selectedId, myRoleId, manageableIds }, node.id)
+          return (
+            <a key={node.id} href={hrefFor(node.id)}>
+              <rect
+                x={node.x}
+                y={node.y}
+                width={NODE_WIDTH}
+                height={NODE_HEIGHT}
+                rx={10}
+                fill={tone.fill}
+                stroke={tone.stroke}
+                strokeWidth={tone.strokeWidth}
+              />
+              <text
+                x={node.x + 14}
+                y={node.y + 24}
+                fontSize={14}
+                fontWeight={600}
+                fill={tone.text}
+                fontFamily="ui-sans-serif, system-ui, sans-serif"
+              >
+                {truncate(node.label, 20)}
+                {myRoleId === node.id ? ' (you)' : ''}
+              </text>
+              <text
+                x={node.x + 14}
+                y={node.y + 42}
+                fontSize={12}
+                fill="#71717a"
+                fontFamily="ui-sans-serif, system-ui, sans-serif"
+              >
+                {nodeCaption(node)}
+              </text>
+            </a>
+          )
+        })}
+      </svg>
+    </nav>
   )
 }
 

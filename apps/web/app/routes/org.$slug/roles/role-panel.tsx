@@ -113,7 +113,7 @@ function RenameForm({ role, result }: { role: RoleRow; result: FormResult | unde
   const pending = usePending('rename-role')
   return (
     <Section title="Name">
-      <Form method="post" preventScrollReset className="space-y-3">
+      <Form method="post" preventScrollReset noValidate className="space-y-3">
         <input type="hidden" name="intent" value="rename-role" />
         <input type="hidden" name="target" value={role.id} />
         <TextField
@@ -189,7 +189,7 @@ function ParentsSection({
       ) : null}
       <Outcome result={removeResult} />
       {addable.length ? (
-        <Form method="post" preventScrollReset className="space-y-3">
+        <Form method="post" preventScrollReset noValidate className="space-y-3">
           <input type="hidden" name="intent" value="add-parent" />
           <input type="hidden" name="target" value={role.id} />
           <SelectField
@@ -226,7 +226,7 @@ function PermissionsForm({
   const inherited = role.effectivePermissions.filter((code) => !role.permissions.includes(code))
   return (
     <Section title="Permissions">
-      <Form method="post" preventScrollReset className="space-y-3">
+      <Form method="post" preventScrollReset noValidate className="space-y-3">
         <input type="hidden" name="intent" value="set-permissions" />
         <input type="hidden" name="target" value={role.id} />
         <PermissionCheckboxes
@@ -351,7 +351,7 @@ export function CreateRoleForm({
         description="It reports to the role you choose and can hold the permissions you hold."
       />
       <CardBody>
-        <Form method="post" preventScrollReset className="space-y-4">
+        <Form method="post" preventScrollReset noValidate className="space-y-4">
           <input type="hidden" name="intent" value="create-role" />
           <TextField
             label="Role name"

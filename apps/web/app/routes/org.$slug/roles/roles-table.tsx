@@ -64,7 +64,7 @@ export function RolesTable({
                 <Link
                   to={`?role=${role.id}`}
                   preventScrollReset
-                  className="rounded font-medium text-indigo-600 hover:text-indigo-500 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                  className="rounded font-medium text-indigo-700 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
                 >
                   {manageable ? 'Edit' : 'View'}
                   <span className="sr-only"> {role.label}</span>
