@@ -10,6 +10,9 @@ declare module '@remix-run/node' {
 
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  // Loaded only after hydration (the role graph): pre-bundled up front, so the first visit in
+  // development does not re-optimize and reload with a second copy of React.
+  optimizeDeps: { include: ['@xyflow/react', '@dagrejs/dagre'] },
   plugins: [
     tailwindcss(),
     remix({

@@ -270,14 +270,14 @@ export function AttachmentUploader({
                         : `${Math.round(upload.progress * 100)}% of ${formatBytes(upload.size)}`}
                 </span>
               </div>
-              <Progress
-                className="mt-1.5"
-                value={upload.state === 'failed' ? 1 : upload.progress}
-                tone={
-                  upload.state === 'failed' ? 'red' : upload.state === 'done' ? 'green' : 'indigo'
-                }
-                label={`Uploading ${upload.name}`}
-              />
+              {upload.state === 'failed' ? null : (
+                <Progress
+                  className="mt-1.5"
+                  value={upload.progress}
+                  tone={upload.state === 'done' ? 'green' : 'indigo'}
+                  label={`Uploading ${upload.name}`}
+                />
+              )}
               {upload.message ? (
                 <p role="alert" className="mt-1.5 text-sm text-red-600">
                   {upload.message}
