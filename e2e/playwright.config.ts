@@ -12,13 +12,16 @@ export default defineConfig({
   globalSetup: './src/global-setup.ts',
   fullyParallel: false,
   workers: 1,
-  timeout: 60_000,
+  // The machines are shared 2-core boxes: a page can take seconds under load.
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   reporter: reportDir
     ? [['list'], ['json', { outputFile: path.join(reportDir, 'playwright-e2e.json') }]]
     : [['list']],
   use: {
     headless: true,
     trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: systemChromium,
       args: [

@@ -3,13 +3,7 @@ import { sessionClaims, signIn } from '#src/fixtures/session.ts'
 import { snapshot } from '#src/fixtures/snapshots.ts'
 import { expect, test } from '#src/fixtures/test.ts'
 
-const LEAD_PERMISSIONS = [
-  'members.read',
-  'members.invite',
-  'members.manage',
-  'units.manage',
-  'deals.read',
-]
+const LEAD_PERMISSIONS = ['members.invite', 'members.manage', 'units.manage', 'deals.read']
 
 test('a demoted member sees the change on their next page load, a removed one loses the organization', async ({
   page,

@@ -45,7 +45,7 @@ test('a person who forgot their password sets a new one from the emailed link', 
   )
   await snapshot(page, 'forgot-password')
 
-  const email = await waitForEmail(tenant.owner.email, /Reset your password/)
+  const email = await waitForEmail(tenant.owner.email, /Reset your password/i)
   const link = email.links.find((l) => l.includes('/verify')) as string
   expect(new URL(link).searchParams.get('redirect_to')).toBe(
     `${stackStatus().app_url}/auth/callback?next=/reset-password`,

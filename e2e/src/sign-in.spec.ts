@@ -89,7 +89,7 @@ test('stale claims are refreshed on the next page load after access changes', as
   tenants,
 }) => {
   const tenant = await tenants.create()
-  const lead = await tenant.createRole('Lead', { permissions: ['members.read', 'deals.read'] })
+  const lead = await tenant.createRole('Lead', { permissions: ['members.invite', 'deals.read'] })
   const junior = await tenant.createRole('Junior', { parentRoleId: lead })
   const member = await tenant.addMember(lead)
 

@@ -13,7 +13,7 @@ const { source, mailUrl } = await useLocalStackEnv({
   wait: true,
 })
 // Fails here, naming the missing variables, instead of on the first request.
-const env = parseEnv(process.env)
+const env = envOrExit()
 
 const server = await createServer({
   configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
@@ -34,3 +34,13 @@ const lines = [
   '',
 ]
 console.log(lines.join('\n'))
+
+/** The validated environment, or a one-line message naming what is missing, and exit 1. */
+function envOrExit() {
+  try {
+    return parseEnv(process.env)
+  } catch (error) {
+    console.error((error as Error).message)
+    process.exit(1)
+  }
+}

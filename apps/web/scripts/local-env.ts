@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { runningStack } from '@tenantbase/local-supabase/stack/state'
+import { readState } from '@tenantbase/local-supabase/stack/state'
 import { loadDotEnv } from '../app/lib/env.server.ts'
 
 export const DEFAULT_MAIL_FROM = 'Tenantbase <no-reply@tenantbase.local>'
@@ -29,15 +29,16 @@ async function waitForLocalStack(wait: boolean) {
   const deadline = Date.now() + 180_000
   let told = false
   for (;;) {
-    const state = await runningStack()
-    if (state?.status?.api_url && state.status.anon_key && state.status.service_role_key) {
+    const state = readState()
+    const alive = state ? isAlive(state.pid) : false
+    if (alive && state?.status?.api_url && state.status.anon_key && state.status.service_role_key) {
       return state.status as typeof state.status & {
         api_url: string
         anon_key: string
         service_role_key: string
       }
     }
-    if (state?.error) throw new Error(`The local stack failed to start: ${state.error}`)
+    if (alive && state?.error) throw new Error(`The local stack failed to start: ${state.error}`)
     if (!wait) {
       throw new Error(
         'No SUPABASE_URL is set and no local stack is running. Start one with `pnpm stack:start` (or `pnpm dev`), or set SUPABASE_URL and the keys (see .env.example).',
@@ -49,5 +50,14 @@ async function waitForLocalStack(wait: boolean) {
       told = true
     }
     await sleep(250)
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
   }
 }

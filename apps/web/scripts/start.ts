@@ -10,7 +10,7 @@ const port = Number(process.env.PORT ?? 3000)
 process.env.PORT = String(port)
 process.env.HOST ??= '127.0.0.1'
 await useLocalStackEnv({ appUrl: `http://127.0.0.1:${port}`, wait: false })
-parseEnv(process.env)
+envOrExit()
 const require = createRequire(import.meta.url)
 const cli = path.join(path.dirname(require.resolve('@remix-run/serve/package.json')), 'dist/cli.js')
 const child = spawn(process.execPath, [cli, 'build/server/index.js'], {
@@ -19,3 +19,13 @@ const child = spawn(process.execPath, [cli, 'build/server/index.js'], {
 })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 child.on('exit', (code) => process.exit(code ?? 0))
+
+/** The validated environment, or a one-line message naming what is missing, and exit 1. */
+function envOrExit() {
+  try {
+    return parseEnv(process.env)
+  } catch (error) {
+    console.error((error as Error).message)
+    process.exit(1)
+  }
+}

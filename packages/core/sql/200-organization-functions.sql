@@ -68,7 +68,7 @@ begin
     raise exception 'Sign in to create an organization' using errcode = '42501';
   end if;
   if not coalesce((select s.value = 'true'::jsonb from platform.platform_settings s
-                   where s.key = 'allow_self_service_signup'), false)
+                   where s.key = 'allow_organization_creation'), false)
      and not platform.is_platform_admin() then
     raise exception 'Creating organizations is disabled; ask the platform operator' using errcode = '42501';
   end if;
@@ -81,7 +81,8 @@ begin
   returning * into v_organization;
   insert into core.organizations_meta (organization_id) values (v_organization.id);
   insert into platform.platform_organizations (organization_id) values (v_organization.id);
-  v_root_role_id := rbac.create_root_role(v_organization.id);
+  -- SMTA names the creator's role super_admin; apps that check get_user_role() for it keep working.
+  v_root_role_id := rbac.create_root_role(v_organization.id, 'super_admin', 'Owner');
   insert into core.memberships (organization_id, user_id, role_id) values (v_organization.id, v_user, v_root_role_id);
   insert into core.users_meta (user_id, email, active_organization_id)
   values (v_user, core.get_current_user_email(), v_organization.id)

@@ -39,10 +39,16 @@ create table platform.platform_settings (
   updated_by uuid,
   constraint platform_settings_key_format check (key ~ '^[a-z][a-z0-9_.]*$')
 );
-comment on table platform.platform_settings is 'Global settings, e.g. allow_self_service_signup (off by default).';
+comment on table platform.platform_settings is
+  'Global settings: allow_self_service_signup, allow_organization_creation (both off by default).';
+-- Two separate doors: opening organization creation never opens sign-up, and the reverse.
+-- (An earlier version had one setting for both; an installation that had it on keeps creation on.)
 insert into platform.platform_settings (key, value, description) values
-  ('allow_self_service_signup', 'false', 'Let people sign up and create organizations without an invitation')
-on conflict do nothing;
+  ('allow_self_service_signup', 'false', 'Let people sign up without an invitation'),
+  ('allow_organization_creation',
+   coalesce((select s.value from platform.platform_settings s where s.key = 'allow_self_service_signup'), 'false'),
+   'Let signed-in people create organizations of their own (public.create_organization)')
+on conflict (key) do update set description = excluded.description;
 
 create table platform.platform_feature_flags (
   key text primary key,

@@ -28,6 +28,8 @@ create table platform.subscription_products (
 );
 comment on table platform.subscription_products is 'Sellable plans (a provider price each), seeded or synced from the provider.';
 comment on column platform.subscription_products.amount is 'Price per unit (seat) in the currency''s minor unit.';
+create trigger subscription_products_touch before insert or update on platform.subscription_products
+  for each row execute function utils.touch();
 
 create table platform.billing_customers (
   id uuid primary key default gen_random_uuid(),
@@ -170,16 +172,19 @@ revoke all on function platform.apply_billing_event(jsonb) from public, anon, au
 grant execute on function platform.apply_billing_event(jsonb) to service_role;
 
 create or replace function public.list_subscription_products()
-returns table (id uuid, plan text, name text, description text, billing_interval text, amount integer, currency text,
-  seat_based boolean, features jsonb, provider text, provider_price_id text)
+returns table (id uuid, name text, description text, billing_interval text, amount integer,
+  created_at timestamptz, updated_at timestamptz, created_by uuid, updated_by uuid,
+  plan text, currency text, seat_based boolean, features jsonb, provider text, provider_price_id text)
 language sql stable
 security definer -- pricing pages read active products; the table stays closed
 set search_path = ''
 as $$
-  select p.id, p.plan, p.name, p.description, p.billing_interval, p.amount, p.currency, p.seat_based, p.features,
-    p.provider, p.provider_price_id
+  select p.id, p.name, p.description, p.billing_interval, p.amount, p.created_at, p.updated_at, p.created_by,
+    p.updated_by, p.plan, p.currency, p.seat_based, p.features, p.provider, p.provider_price_id
   from platform.subscription_products p where p.is_active order by p.amount, p.name
 $$;
+comment on function public.list_subscription_products() is
+  'Active plans for pricing pages (anon): SMTA''s fields, then plan, currency, seats, features and the provider price.';
 revoke all on function public.list_subscription_products() from public;
 grant execute on function public.list_subscription_products() to anon, authenticated, service_role;
 

@@ -89,6 +89,62 @@ describe.each(['supabase', 'payload'] as const)(
       )
     })
 
+    it("lets any member read their own organization's plan and feature flags, and nobody else", async () => {
+      expect(
+        await db
+          .as(reader)
+          .query('select plan, source, status, features from public.get_organization_plan($1)', [
+            t.orgId,
+          ]),
+      ).toEqual([{ plan: 'free', source: 'free', status: 'active', features: {} }])
+      await db
+        .as('service_role')
+        .query(`select public.platform_set_subscription_override($1, 'pro', '{"seats": 50}')`, [
+          t.orgId,
+        ])
+      await db.as('service_role').query(`select public.platform_set_feature_flag('reports', false)`)
+      await db
+        .as('service_role')
+        .query(`select public.platform_set_organization_feature($1, 'reports', true)`, [t.orgId])
+      expect(
+        await db
+          .as(reader)
+          .query('select plan, source, features from public.get_organization_plan($1)', [t.orgId]),
+      ).toEqual([{ plan: 'pro', source: 'override', features: { seats: 50 } }])
+      expect(
+        await db
+          .as(reader)
+          .query(
+            `select key, enabled from public.get_organization_features($1) where key = 'reports'`,
+            [t.orgId],
+          ),
+      ).toEqual([{ key: 'reports', enabled: true }])
+      const stranger = (await createTenant(db, 'Strangers')).owner
+      for (const fn of ['get_organization_plan', 'get_organization_features']) {
+        await expect(
+          db.as(stranger).query(`select * from public.${fn}($1)`, [t.orgId]),
+        ).rejects.toMatchObject({
+          code: '42501',
+          message: 'You are not a member of this organization',
+        })
+        await expect(
+          db.as('anon').query(`select * from public.${fn}($1)`, [t.orgId]),
+        ).rejects.toMatchObject({
+          code: '42501',
+          message: `permission denied for function ${fn}`,
+        })
+      }
+      // Stranger's own organization stays free: the override is per organization.
+      expect(
+        await db
+          .as(stranger)
+          .query(
+            'select plan from public.get_organization_plan((select organization_id from core.memberships where user_id = $1))',
+            [stranger.id],
+          ),
+      ).toEqual([{ plan: 'free' }])
+    })
+
     it('gives platform admins the operator functions and refuses everyone else', async () => {
       await expect(
         db.as(t.owner).query('select * from public.platform_list_organizations()'),

@@ -58,7 +58,7 @@ describe('grants and the membership gate', () => {
     const rows = await db.query(
       `select p.oid::regprocedure::text as fn from pg_proc p
        where p.pronamespace::regnamespace::text in ('core', 'utils', 'platform', 'app', 'rbac', 'public')
-         and (p.prosrc ilike '%P0002%' or p.prosrc ~* 'into\s+strict' or p.prosrc ilike '%no_data_found%')
+         and (p.prosrc ilike '%P0002%' or p.prosrc ~* 'intos+strict' or p.prosrc ilike '%no_data_found%')
        order by 1`,
     )
     expect(rows).toEqual([])

@@ -69,8 +69,9 @@ create trigger role_permissions_guard before insert or update or delete on rbac.
 revoke all on function rbac.guard_role(), rbac.guard_role_permission() from public;
 
 -- The root role of a new organization; used by provisioning and by create_organization.
-create or replace function rbac.create_root_role(p_organization_id uuid, p_name text default 'Owner')
-returns uuid
+create or replace function rbac.create_root_role(
+  p_organization_id uuid, p_name text default 'Owner', p_label text default null
+) returns uuid
 language plpgsql
 security definer -- creates the role row, which callers cannot write directly
 set search_path = ''
@@ -79,9 +80,9 @@ declare
   v_role_id uuid;
 begin
   insert into core.roles (organization_id, name, label, is_root)
-  values (p_organization_id, p_name, p_name, true)
+  values (p_organization_id, p_name, coalesce(p_label, p_name), true)
   returning id into v_role_id;
   return v_role_id;
 end
 $$;
-revoke all on function rbac.create_root_role(uuid, text) from public;
+revoke all on function rbac.create_root_role(uuid, text, text) from public;

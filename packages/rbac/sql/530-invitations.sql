@@ -117,25 +117,33 @@ end
 $$;
 
 create or replace function public.list_invitations(p_organization_id uuid, p_status text default null)
-returns table (id uuid, email text, organization_id uuid, unit_id uuid, role_id uuid, role_name text,
-  role_label text, invited_by uuid, status text, expires_at timestamptz, created_at timestamptz)
+returns table (id uuid, email text, organization_id uuid, unit_id uuid, role_name text, role_label text,
+  invited_by_email text, status text, expires_at timestamptz, created_at timestamptz, role_id uuid,
+  invited_by uuid)
 language plpgsql stable
-security invoker
+security invoker -- RLS decides; invited_by_email is null once the inviter shares no organization with the caller
 set search_path = ''
 as $$
+declare
+  -- SMTA calls a withdrawn invitation cancelled; Tenantbase stores it as revoked.
+  v_status text := case when p_status = 'cancelled' then 'revoked' else p_status end;
 begin
-  if p_status is not null and p_status not in ('pending', 'accepted', 'revoked', 'expired') then
-    raise exception 'Invalid status %: use pending, accepted, revoked or expired', p_status using errcode = '22023';
-  end if;
   perform rbac.require_permission(p_organization_id, 'members.invite');
+  if v_status is not null and v_status not in ('pending', 'accepted', 'revoked', 'expired') then
+    raise exception 'Invalid status %: use pending, accepted, revoked (or cancelled) or expired', p_status
+      using errcode = '22023';
+  end if;
   return query
-  select i.id, i.email, i.organization_id, i.unit_id, i.role_id, r.name, r.label, i.invited_by,
+  select i.id, i.email, i.organization_id, i.unit_id, r.name, r.label, um.email,
     case when i.status = 'pending' and i.expires_at <= now() then 'expired' else i.status end,
-    i.expires_at, i.created_at
-  from core.invitations i join core.roles r on r.id = i.role_id
+    i.expires_at, i.created_at, i.role_id, i.invited_by
+  from core.invitations i
+  join core.roles r on r.id = i.role_id
+  left join core.users_meta um on um.user_id = i.invited_by
   where i.organization_id = p_organization_id
-    and (p_status is null or (case when i.status = 'pending' and i.expires_at <= now() then 'expired' else i.status end) = p_status)
-  order by i.created_at desc;
+    and (v_status is null
+         or (case when i.status = 'pending' and i.expires_at <= now() then 'expired' else i.status end) = v_status)
+  order by i.created_at desc, i.id;
 end
 $$;
 

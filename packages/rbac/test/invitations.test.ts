@@ -174,7 +174,10 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
     await db
       .as(t.owner)
       .query('select public.update_member_role($1, $2, $3)', [t.orgId, alice.id, coordinator])
-    for (const call of ['select * from public.resend_invitation($1)', 'select public.cancel_invitation($1)']) {
+    for (const call of [
+      'select * from public.resend_invitation($1)',
+      'select public.cancel_invitation($1)',
+    ]) {
       await expect(db.as(alice).query(call, [inv?.id])).rejects.toMatchObject({
         code: '42501',
         message: 'You can only invite people to roles below your own',
@@ -189,9 +192,9 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
       })
     }
     // Nothing changed: the original token still works for the invited person.
-    expect(
-      await db.query('select status from core.invitations where id = $1', [inv?.id]),
-    ).toEqual([{ status: 'pending' }])
+    expect(await db.query('select status from core.invitations where id = $1', [inv?.id])).toEqual([
+      { status: 'pending' },
+    ])
     const invited = await db.createUser({ email: 'rekey@example.com' })
     await db.as(invited).query('select * from public.accept_invitation($1)', [inv?.token])
   })
@@ -199,13 +202,29 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
   it('lists invitations for inviters only', async () => {
     const rows = await db
       .as(t.owner)
-      .query('select email, status from public.list_invitations($1, $2)', [t.orgId, 'revoked'])
-    expect(rows).toEqual([{ email: 'cancel@example.com', status: 'revoked' }])
+      .query('select email, status, invited_by, invited_by_email from public.list_invitations($1, $2)', [
+        t.orgId,
+        'revoked',
+      ])
+    expect(rows).toEqual([
+      {
+        email: 'cancel@example.com',
+        status: 'revoked',
+        invited_by: t.owner.id,
+        invited_by_email: t.owner.email,
+      },
+    ])
+    // SMTA's name for the same status.
+    expect(
+      await db
+        .as(t.owner)
+        .query('select email from public.list_invitations($1, $2)', [t.orgId, 'cancelled']),
+    ).toEqual([{ email: 'cancel@example.com' }])
     await expect(
       db.as(t.owner).query('select * from public.list_invitations($1, $2)', [t.orgId, 'bogus']),
     ).rejects.toMatchObject({
       code: '22023',
-      message: 'Invalid status bogus: use pending, accepted, revoked or expired',
+      message: 'Invalid status bogus: use pending, accepted, revoked (or cancelled) or expired',
     })
   })
 })

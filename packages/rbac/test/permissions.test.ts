@@ -43,9 +43,10 @@ describe.each(['supabase', 'payload'] as const)('permission codes (%s)', (adapte
     await expect(
       db
         .as('service_role')
-        .query(`select public.provision_tenant('X', 'unknown-codes', 'x@example.com', 'Admin', $1)`, [
-          ['deals.read', 'dl:c', 'billing.read'],
-        ]),
+        .query(
+          `select public.provision_tenant('X', 'unknown-codes', 'x@example.com', 'Admin', $1)`,
+          [['deals.read', 'dl:c', 'billing.read']],
+        ),
     ).rejects.toMatchObject({ code: '22023', message })
     await expect(
       db
@@ -59,7 +60,9 @@ describe.each(['supabase', 'payload'] as const)('permission codes (%s)', (adapte
       createRole(db, t, 'typo', t.rootRoleId, ['dl:c', 'billing.read']),
     ).rejects.toMatchObject({ code: '22023', message })
     expect(
-      await db.query(`select count(*)::int as n from core.organizations where slug = 'unknown-codes'`),
+      await db.query(
+        `select count(*)::int as n from core.organizations where slug = 'unknown-codes'`,
+      ),
     ).toEqual([{ n: 0 }])
     expect(
       await db.query('select permission from rbac.role_permissions where role_id = $1', [role]),

@@ -155,7 +155,9 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
     const ceo = await db.createUser({ email: 'ceo@acme.test' })
     await db.as(ceo).query('select * from public.accept_invitation($1)', [t.invitation_token])
     expect(
-      await db.as(ceo).query('select role_name, permissions from public.get_my_access($1)', [t.tenant_id]),
+      await db
+        .as(ceo)
+        .query('select role_name, permissions from public.get_my_access($1)', [t.tenant_id]),
     ).toEqual([{ role_name: 'Admin', permissions: enabled }])
     if (adapter === 'supabase') {
       const [hook] = await db.asAuthAdmin.query(
@@ -169,13 +171,19 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
   it('grants no role of the organization a code outside its enabled set', async () => {
     const [row] = await db
       .as('service_role')
-      .query(`select public.provision_tenant('Small', 'small-set', 'boss@small.test', 'Boss', $1) as t`, [
-        ['deals.read', 'roles.manage', 'members.invite'],
-      ])
+      .query(
+        `select public.provision_tenant('Small', 'small-set', 'boss@small.test', 'Boss', $1) as t`,
+        [['deals.read', 'roles.manage', 'members.invite']],
+      )
     const t = row?.t
     const boss = await db.createUser({ email: 'boss@small.test' })
     await db.as(boss).query('select * from public.accept_invitation($1)', [t.invitation_token])
-    const tenant = { orgId: t.organization_id, rootRoleId: t.root_role_id, owner: boss, slug: 'small-set' }
+    const tenant = {
+      orgId: t.organization_id,
+      rootRoleId: t.root_role_id,
+      owner: boss,
+      slug: 'small-set',
+    }
     await expect(
       createRole(db, tenant, 'greedy', t.root_role_id, ['deals.read', 'audit.read']),
     ).rejects.toMatchObject({
@@ -185,10 +193,12 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
     const clerk = await createRole(db, tenant, 'clerk', t.root_role_id, ['deals.read'])
     // Not even the service role can step outside the set.
     await expect(
-      db.as('service_role').query(
-        `insert into rbac.role_permissions (organization_id, role_id, permission) values ($1, $2, 'audit.read')`,
-        [t.organization_id, clerk],
-      ),
+      db
+        .as('service_role')
+        .query(
+          `insert into rbac.role_permissions (organization_id, role_id, permission) values ($1, $2, 'audit.read')`,
+          [t.organization_id, clerk],
+        ),
     ).rejects.toMatchObject({
       code: 'P0001',
       message: 'The permission audit.read is not enabled for this organization',
@@ -198,14 +208,23 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
   it('lets a platform admin change the enabled set later; grants outside it go', async () => {
     const [row] = await db
       .as('service_role')
-      .query(`select public.provision_tenant('Later', 'later-set', 'boss@later.test', 'Boss', $1) as t`, [
-        ['deals.read', 'deals.create', 'roles.manage', 'members.invite'],
-      ])
+      .query(
+        `select public.provision_tenant('Later', 'later-set', 'boss@later.test', 'Boss', $1) as t`,
+        [['deals.read', 'deals.create', 'roles.manage', 'members.invite']],
+      )
     const t = row?.t
     const boss = await db.createUser({ email: 'boss@later.test' })
     await db.as(boss).query('select * from public.accept_invitation($1)', [t.invitation_token])
-    const tenant = { orgId: t.organization_id, rootRoleId: t.root_role_id, owner: boss, slug: 'later-set' }
-    const clerkRole = await createRole(db, tenant, 'clerk', t.root_role_id, ['deals.read', 'deals.create'])
+    const tenant = {
+      orgId: t.organization_id,
+      rootRoleId: t.root_role_id,
+      owner: boss,
+      slug: 'later-set',
+    }
+    const clerkRole = await createRole(db, tenant, 'clerk', t.root_role_id, [
+      'deals.read',
+      'deals.create',
+    ])
     const clerk = await addMember(db, tenant, clerkRole, 'clerk')
     const admin = await db.createUser({ email: 'ops@platform.test' })
     await db.as('service_role').query('select public.platform_set_admin($1, true)', [admin.id])
@@ -229,26 +248,34 @@ describe.each(['supabase', 'payload'] as const)('provision_tenant (%s)', (adapte
     ])
     const access = (user: typeof boss) =>
       db.as(user).query('select permissions from public.get_my_access($1)', [t.organization_id])
-    expect(await access(boss)).toEqual([{ permissions: ['audit.read', 'deals.read', 'roles.manage'] }])
+    expect(await access(boss)).toEqual([
+      { permissions: ['audit.read', 'deals.read', 'roles.manage'] },
+    ])
     expect(await access(clerk)).toEqual([{ permissions: ['deals.read'] }])
     expect(
-      await db.query('select permission from rbac.role_permissions where role_id = $1', [clerkRole]),
+      await db.query('select permission from rbac.role_permissions where role_id = $1', [
+        clerkRole,
+      ]),
     ).toEqual([{ permission: 'deals.read' }])
     expect(
       await db.query(
         `select action, target_organization_id from platform.platform_action_logs where actor_id = $1`,
         [admin.id],
       ),
-    ).toEqual([{ action: 'set_organization_permissions', target_organization_id: t.organization_id }])
+    ).toEqual([
+      { action: 'set_organization_permissions', target_organization_id: t.organization_id },
+    ])
     // null: every code of the catalogue again.
     await set('service_role', null)
     expect((await access(boss))[0]?.permissions).toEqual(
       (await db.query('select code from rbac.permissions order by code')).map((r) => r.code),
     )
     await expect(
-      db.as(admin).query('select public.platform_set_organization_permissions($1, null)', [
-        '00000000-0000-4000-8000-000000000000',
-      ]),
+      db
+        .as(admin)
+        .query('select public.platform_set_organization_permissions($1, null)', [
+          '00000000-0000-4000-8000-000000000000',
+        ]),
     ).rejects.toMatchObject({ code: 'PT404', message: 'Organization not found' })
   })
 

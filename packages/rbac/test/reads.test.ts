@@ -146,28 +146,38 @@ describe.each(['supabase', 'payload'] as const)(
 
     it('keeps self-service organizations off by default and creates one with its owner when allowed', async () => {
       const loner = await db.createUser({ email: 'loner@reads.test' })
-      await expect(
-        db.as(loner).query(`select * from public.create_organization('Mine')`),
-      ).rejects.toMatchObject({
+      const setting = (key: string, value: boolean) =>
+        db.query('update platform.platform_settings set value = $2 where key = $1', [key, JSON.stringify(value)])
+      const create = () => db.as(loner).query(`select id, name from public.create_organization('Mine', 'A test')`)
+      const disabled = {
         code: '42501',
         message: 'Creating organizations is disabled; ask the platform operator',
-      })
-      await db.query(
-        `update platform.platform_settings set value = 'true' where key = 'allow_self_service_signup'`,
-      )
-      const [org] = await db
-        .as(loner)
-        .query(`select id, name from public.create_organization('Mine', 'A test')`)
-      expect(org?.name).toBe('Mine')
-      expect(
-        await db.as(loner).query('select name, role from public.list_my_organizations()'),
-      ).toEqual([{ name: 'Mine', role: 'Owner' }])
-      await expect(
-        db.as('anon').query(`select * from public.create_organization('X')`),
-      ).rejects.toMatchObject({ code: '42501' })
-      await db.query(
-        `update platform.platform_settings set value = 'false' where key = 'allow_self_service_signup'`,
-      )
+      }
+      await expect(create()).rejects.toMatchObject(disabled)
+      // Open sign-up alone does not let people create organizations.
+      await setting('allow_self_service_signup', true)
+      try {
+        await expect(create()).rejects.toMatchObject(disabled)
+      } finally {
+        await setting('allow_self_service_signup', false)
+      }
+      await setting('allow_organization_creation', true)
+      try {
+        const [org] = await create()
+        expect(org?.name).toBe('Mine')
+        // SMTA's root role name, so `get_user_role(org) = 'super_admin'` keeps working.
+        expect(
+          await db.as(loner).query('select name, role, role_label from public.list_my_organizations()'),
+        ).toEqual([{ name: 'Mine', role: 'super_admin', role_label: 'Owner' }])
+        expect(await db.as(loner).query('select public.get_user_role($1) as r', [org?.id])).toEqual([
+          { r: 'super_admin' },
+        ])
+        await expect(
+          db.as('anon').query(`select * from public.create_organization('X')`),
+        ).rejects.toMatchObject({ code: '42501' })
+      } finally {
+        await setting('allow_organization_creation', false)
+      }
     })
 
     it("reads and updates the caller's own profile and organization meta", async () => {

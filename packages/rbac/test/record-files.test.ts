@@ -96,7 +96,9 @@ describe.each(['supabase', 'payload'] as const)(
     })
 
     it('never shows bound files through the table itself', async () => {
-      const ids = (await db.as(bob).query('select id from core.organization_files')).map((r) => r.id)
+      const ids = (await db.as(bob).query('select id from core.organization_files')).map(
+        (r) => r.id,
+      )
       expect(ids).not.toContain(file.secret)
       expect(ids).toContain(file.loose)
     })
@@ -133,13 +135,11 @@ describe.each(['supabase', 'payload'] as const)(
 
     it("shows an audit entry's values only to callers who can read its record", async () => {
       const entries = async (user: TestUser, target: string) =>
-        db
-          .as(user)
-          .query(
-            `select action, summary, metadata, changes from public.get_audit_log($1, 1000)
+        db.as(user).query(
+          `select action, summary, metadata, changes from public.get_audit_log($1, 1000)
              where target_id = $2 order by action`,
-            [t.orgId, target],
-          )
+          [t.orgId, target],
+        )
       const secret = await entries(ana, deal.secret)
       expect(secret.map((e) => e.action)).toEqual(['insert', 'update'])
       for (const entry of secret) {
@@ -150,7 +150,12 @@ describe.each(['supabase', 'payload'] as const)(
       expect(JSON.stringify(secret)).not.toContain('merger')
       const secretFile = await entries(ana, file.secret)
       expect(secretFile).toEqual([
-        { action: 'insert', summary: 'insert core.organization_files', metadata: null, changes: null },
+        {
+          action: 'insert',
+          summary: 'insert core.organization_files',
+          metadata: null,
+          changes: null,
+        },
       ])
       const open = await entries(ana, deal.open)
       const update = open.find((e) => e.action === 'update')

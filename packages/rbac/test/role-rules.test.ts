@@ -67,6 +67,82 @@ describe('role rules', () => {
     ).rejects.toMatchObject({ code: '42501' })
   })
 
+  // The guard trigger is the rule; table grants are a second fence. These writes run with full
+  // table privileges (postgres) as alice, so only the rule can refuse them.
+  const asAliceWithTablePrivileges = <T>(
+    fn: (q: (sql: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
+  ) =>
+    db.tx(async (q) => {
+      await q(`select set_config('request.jwt.claims', $1, true)`, [
+        JSON.stringify({ sub: alice.id, role: 'authenticated' }),
+      ])
+      return fn(q)
+    })
+
+  it('checks role permission writes by rule on INSERT, UPDATE and DELETE, not only by table grants', async () => {
+    const auditor = await createRole(db, t, 'audit-desk', t.rootRoleId, ['audit.read'])
+    const ownRole = 'You can only change the permissions of roles below your own'
+    // INSERT: on her own role, on a role beside her, and a code she does not hold.
+    for (const [roleId, code, message] of [
+      [manager, 'deals.read', ownRole],
+      [auditor, 'deals.read', ownRole],
+      [agent, 'audit.read', 'You cannot grant a permission you do not hold: audit.read'],
+    ] as const) {
+      await expect(
+        asAliceWithTablePrivileges((q) =>
+          q(
+            `insert into rbac.role_permissions (organization_id, role_id, permission) values ($1, $2, $3)`,
+            [t.orgId, roleId, code],
+          ),
+        ),
+      ).rejects.toMatchObject({ code: '42501', message })
+    }
+    // UPDATE: to a code she does not hold, or moving a grant onto her own role.
+    await expect(
+      asAliceWithTablePrivileges((q) =>
+        q(`update rbac.role_permissions set permission = 'audit.read' where role_id = $1`, [agent]),
+      ),
+    ).rejects.toMatchObject({
+      code: '42501',
+      message: 'You cannot grant a permission you do not hold: audit.read',
+    })
+    await expect(
+      asAliceWithTablePrivileges((q) =>
+        q('update rbac.role_permissions set role_id = $1 where role_id = $2', [manager, agent]),
+      ),
+    ).rejects.toMatchObject({ code: '42501', message: ownRole })
+    // DELETE: her own role's grants and a grant of a role beside her.
+    for (const roleId of [manager, auditor]) {
+      await expect(
+        asAliceWithTablePrivileges((q) =>
+          q('delete from rbac.role_permissions where role_id = $1', [roleId]),
+        ),
+      ).rejects.toMatchObject({ code: '42501', message: ownRole })
+    }
+    await expect(
+      db.as(alice).query('select public.set_role_permissions($1, $2)', [auditor, []]),
+    ).rejects.toMatchObject({ code: '42501', message: 'You can only manage roles below your own' })
+    // The allowed path: a role below her loses a grant.
+    const removed = await db
+      .tx(async (q) => {
+        await q(`select set_config('request.jwt.claims', $1, true)`, [
+          JSON.stringify({ sub: alice.id, role: 'authenticated' }),
+        ])
+        const rows = await q(
+          'delete from rbac.role_permissions where role_id = $1 returning permission',
+          [agent],
+        )
+        throw Object.assign(new Error('rollback'), { rows })
+      })
+      .catch((error: { rows?: unknown[] }) => error.rows)
+    expect(removed).toEqual([{ permission: 'deals.read' }])
+    expect(
+      await db.query('select permission from rbac.role_permissions where role_id = $1 order by 1', [
+        auditor,
+      ]),
+    ).toEqual([{ permission: 'audit.read' }])
+  })
+
   it("refuses to edit the permissions of the caller's own role or the root role", async () => {
     await expect(
       db.as(alice).query('select public.set_role_permissions($1, $2)', [manager, ['deals.read']]),
@@ -78,7 +154,8 @@ describe('role rules', () => {
       ),
     ).rejects.toMatchObject({
       code: 'P0001',
-      message: 'The root role holds every permission enabled for the organization; its permissions cannot be edited',
+      message:
+        'The root role holds every permission enabled for the organization; its permissions cannot be edited',
     })
   })
 

@@ -91,7 +91,10 @@ describe('invite-only sign-up', () => {
       `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_user_meta_data, raw_app_meta_data, created_at, updated_at)
        values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1, now(), $2, '{}', now(), now())
        returning id`,
-      ['direct@example.com', JSON.stringify({ invitation_token: await token('direct@example.com') })],
+      [
+        'direct@example.com',
+        JSON.stringify({ invitation_token: await token('direct@example.com') }),
+      ],
     )
     const autoconfirmToken = await token('auto@example.com')
     const auto = await db.asAuthAdmin.tx(async (q) => {
@@ -101,9 +104,10 @@ describe('invite-only sign-up', () => {
          returning id`,
         ['auto@example.com', JSON.stringify({ invitation_token: autoconfirmToken })],
       )
-      await q(`update auth.users set email_confirmed_at = now(), confirmation_token = '' where id = $1`, [
-        row?.id,
-      ])
+      await q(
+        `update auth.users set email_confirmed_at = now(), confirmation_token = '' where id = $1`,
+        [row?.id],
+      )
       return row
     })
     expect(
@@ -134,6 +138,22 @@ describe('invite-only sign-up', () => {
     ).toEqual([{ n: 0 }])
   })
 
+  it('keeps sign-up invite-only when people may create organizations', async () => {
+    await db.query(
+      `update platform.platform_settings set value = 'true' where key = 'allow_organization_creation'`,
+    )
+    try {
+      await expect(signUp('creator@example.com', {}, true)).rejects.toMatchObject({
+        code: '42501',
+        message: 'Sign-up requires an invitation',
+      })
+    } finally {
+      await db.query(
+        `update platform.platform_settings set value = 'false' where key = 'allow_organization_creation'`,
+      )
+    }
+  })
+
   it('refuses a token issued for another email, and a used token', async () => {
     const [inv] = await db
       .as(t.owner)
@@ -161,10 +181,24 @@ describe('invite-only sign-up', () => {
     await db.query(
       `update platform.platform_settings set value = 'true' where key = 'allow_self_service_signup'`,
     )
-    await signUp('self@example.com', {})
-    await db.query(
-      `update platform.platform_settings set value = 'false' where key = 'allow_self_service_signup'`,
-    )
+    try {
+      const [user] = await signUp('Self@Example.com', {}, true)
+      expect(
+        await db.query(
+          `select um.email, (select count(*)::int from core.memberships m where m.user_id = um.user_id) as memberships
+           from core.users_meta um where um.user_id = $1`,
+          [user?.id],
+        ),
+      ).toEqual([{ email: 'self@example.com', memberships: 0 }])
+    } finally {
+      await db.query(
+        `update platform.platform_settings set value = 'false' where key = 'allow_self_service_signup'`,
+      )
+    }
+    await expect(signUp('self-again@example.com', {})).rejects.toMatchObject({
+      code: '42501',
+      message: 'Sign-up requires an invitation',
+    })
   })
 })
 
@@ -240,6 +274,48 @@ describe('claims hook', () => {
       code: '42501',
       message: 'You are not a member of this organization',
     })
+  })
+
+  it("never puts a role of another organization in anyone's claims", async () => {
+    // Dana leads in Left (with two roles below her) and is a guest in Right (one role below).
+    const left = await createTenant(db, 'Left')
+    const right = await createTenant(db, 'Right')
+    const lead = await createRole(db, left, 'lead', left.rootRoleId, ['deals.read'])
+    const leftBelow = [
+      await createRole(db, left, 'rep', lead),
+      await createRole(db, left, 'intern', lead),
+    ]
+    const guest = await createRole(db, right, 'guest', right.rootRoleId, ['deals.create'])
+    const rightBelow = [await createRole(db, right, 'visitor', guest)]
+    const dana = await addMember(db, left, lead, 'dana')
+    const [inv] = await db
+      .as(right.owner)
+      .query('select token from public.create_invitation($1, $2, $3)', [
+        dana.email,
+        right.orgId,
+        guest,
+      ])
+    await db.as(dana).query('select * from public.accept_invitation($1)', [inv?.token])
+    const rolesOf = async (orgId: string) =>
+      (await db.query('select id from core.roles where organization_id = $1', [orgId])).map(
+        (r) => r.id,
+      )
+    for (const [org, role, below, other, codes] of [
+      [left, lead, leftBelow, right, ['deals.read']],
+      [right, guest, rightBelow, left, ['deals.create']],
+    ] as const) {
+      await db.as(dana).query('select public.set_active_organization($1)', [org.orgId])
+      const [row] = await hook(dana.id)
+      const claims = row?.r.claims
+      expect(claims.tenant_id).toBe(org.orgId)
+      expect(claims.role_id).toBe(role)
+      expect([...claims.subordinate_role_ids].sort()).toEqual([...below].sort())
+      expect(claims.permissions).toEqual(codes)
+      const foreign = await rolesOf(other.orgId)
+      expect(
+        [claims.role_id, ...claims.subordinate_role_ids].filter((id) => foreign.includes(id)),
+      ).toEqual([])
+    }
   })
 
   it('can be executed by supabase_auth_admin only', async () => {

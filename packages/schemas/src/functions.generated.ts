@@ -165,7 +165,7 @@ export const functions = {
   },
   list_invitations: {
     args: z.object({ p_organization_id: z.guid(), p_status: z.string().nullish() }),
-    returns: z.array(z.object({ id: z.guid().nullable(), email: z.string().nullable(), organization_id: z.guid().nullable(), unit_id: z.guid().nullable(), role_id: z.guid().nullable(), role_name: z.string().nullable(), role_label: z.string().nullable(), invited_by: z.guid().nullable(), status: z.string().nullable(), expires_at: z.string().nullable(), created_at: z.string().nullable() })),
+    returns: z.array(z.object({ id: z.guid().nullable(), email: z.string().nullable(), organization_id: z.guid().nullable(), unit_id: z.guid().nullable(), role_name: z.string().nullable(), role_label: z.string().nullable(), invited_by_email: z.string().nullable(), status: z.string().nullable(), expires_at: z.string().nullable(), created_at: z.string().nullable(), role_id: z.guid().nullable(), invited_by: z.guid().nullable() })),
   },
   list_my_organizations: {
     args: z.object({}),
@@ -193,7 +193,7 @@ export const functions = {
   },
   list_subscription_products: {
     args: z.object({}),
-    returns: z.array(z.object({ id: z.guid().nullable(), plan: z.string().nullable(), name: z.string().nullable(), description: z.string().nullable(), billing_interval: z.string().nullable(), amount: z.number().int().nullable(), currency: z.string().nullable(), seat_based: z.boolean().nullable(), features: z.json().nullable(), provider: z.string().nullable(), provider_price_id: z.string().nullable() })),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), description: z.string().nullable(), billing_interval: z.string().nullable(), amount: z.number().int().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), plan: z.string().nullable(), currency: z.string().nullable(), seat_based: z.boolean().nullable(), features: z.json().nullable(), provider: z.string().nullable(), provider_price_id: z.string().nullable() })),
   },
   list_unit_members: {
     args: z.object({ p_unit_id: z.guid() }),

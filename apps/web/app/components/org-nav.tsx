@@ -24,7 +24,7 @@ export const orgNavItems: NavItem[] = [
   { to: 'roles', label: 'Roles', icon: 'roles' },
   // Operator screens slot in here (their routes are reserved in app/routes.ts):
   // { to: 'audit', label: 'Audit log', icon: 'audit', when: (a) => can(a, 'audit.read') },
-  // { to: 'billing', label: 'Billing', icon: 'billing', when: (a) => can(a, 'billing.read') },
+  // { to: 'billing', label: 'Billing', icon: 'billing', when: (a) => can(a, 'billing.manage') },
   // { to: 'settings', label: 'Settings', icon: 'settings', when: (a) => a.isOwner },
 ]
 

@@ -1,5 +1,3 @@
-import { z } from 'zod'
-
 /** What an action answers when a form cannot be applied; the page shows it next to the form. */
 export type FormFailure = {
   ok: false
@@ -14,34 +12,6 @@ export type FormFailure = {
 }
 export type FormSuccess = { ok: true; intent?: string; target?: string; message?: string }
 export type FormResult = FormFailure | FormSuccess
-
-/** The form's text values (files and repeated fields are read separately). */
-export function formValues(formData: FormData): Record<string, string> {
-  const values: Record<string, string> = {}
-  for (const [key, value] of formData) {
-    if (typeof value === 'string' && !key.toLowerCase().includes('password')) values[key] = value
-  }
-  return values
-}
-
-/** Validates a form with a Zod schema: the data, or a FormFailure with field errors. */
-export function parseForm<S extends z.ZodType>(
-  formData: FormData,
-  schema: S,
-): { ok: true; data: z.output<S> } | FormFailure {
-  const values = formValues(formData)
-  const raw: Record<string, string> = {}
-  for (const [key, value] of formData) if (typeof value === 'string') raw[key] = value
-  const parsed = schema.safeParse(raw)
-  if (parsed.success) return { ok: true, data: parsed.data }
-  return {
-    ok: false,
-    intent: raw.intent,
-    target: raw.target,
-    fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>,
-    values,
-  }
-}
 
 /** The action result of one form when a page has several (by intent, and row for per-row forms). */
 export function resultFor(
@@ -58,10 +28,3 @@ export function resultFor(
 export function failureOf(result: FormResult | undefined): FormFailure | undefined {
   return result && !result.ok ? result : undefined
 }
-
-export const emailField = z
-  .string()
-  .trim()
-  .min(1, 'Enter an email address')
-  .pipe(z.email('Enter a valid email address'))
-export const passwordField = z.string().min(8, 'Use at least 8 characters')

@@ -27,7 +27,7 @@ export async function provisionTenant(
       p_name: input.name,
       p_slug: input.slug,
       p_admin_email: input.adminEmail,
-      p_root_role_name: input.roleName ?? null,
+      p_role_name: input.roleName,
     }),
   )
   const { link } = await sendInvitationEmail({

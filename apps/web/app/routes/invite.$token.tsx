@@ -7,7 +7,8 @@ import { Button, LinkButton } from '#app/components/ui/button.tsx'
 import { TextField } from '#app/components/ui/field.tsx'
 import { describeError } from '#app/lib/errors.server.ts'
 import { formatDate } from '#app/lib/format.ts'
-import { type FormFailure, failureOf, parseForm, passwordField } from '#app/lib/forms.ts'
+import { parseForm, passwordField } from '#app/lib/forms.server.ts'
+import { type FormFailure, failureOf } from '#app/lib/forms.ts'
 import { redirectTo, respond } from '#app/lib/http.server.ts'
 import { type InvitationDetails, readInvitation } from '#app/lib/invitation-state.server.ts'
 import { listMyOrganizations } from '#app/lib/org.server.ts'
@@ -314,7 +315,13 @@ function UnusableInvitation({
         {viewer ? (
           <LinkButton to="/">Go to your organizations</LinkButton>
         ) : (
-          <LinkButton to="/sign-in">Sign in</LinkButton>
+          // Only a used invitation means the person has an account to sign in to.
+          <LinkButton
+            to="/sign-in"
+            variant={invitation.status === 'accepted' ? 'primary' : 'secondary'}
+          >
+            Sign in
+          </LinkButton>
         )}
       </div>
     </>

@@ -21,8 +21,9 @@ import {
   newEmailOtp,
   storeOneTimeToken,
 } from '#src/auth/users.ts'
-import { bearerToken } from '#src/gateway/caller.ts'
+import { bearerToken, describeJwtFailure } from '#src/gateway/caller.ts'
 import type { GatewayContext } from '#src/gateway/context.ts'
+import { authDatabaseFailure } from '#src/gateway/database-failure.ts'
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 type Json = Record<string, unknown>
@@ -64,10 +65,7 @@ export function createAuthRoutes(ctx: GatewayContext): Hono {
     try {
       return (await ctx.signer.verify(token)) as Json
     } catch (error) {
-      const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED'
-      throw badJwt(
-        `invalid JWT: unable to parse or verify signature, ${expired ? 'token has invalid claims: token is expired' : 'token signature is invalid'}`,
-      )
+      throw badJwt(describeJwtFailure(error).gotrueMessage)
     }
   }
 
@@ -161,6 +159,8 @@ export function createAuthRoutes(ctx: GatewayContext): Hono {
 
   app.onError((error, c) => {
     if (error instanceof AuthError) return authErrorResponse(c, error)
+    const down = authDatabaseFailure(error)
+    if (down) return authErrorResponse(c, new AuthError(down.status, down.code, down.message))
     console.error('[auth]', error)
     return authErrorResponse(
       c,

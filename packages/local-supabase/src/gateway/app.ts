@@ -35,7 +35,11 @@ export function createGatewayApp(ctx: GatewayContext): Hono {
   app.route('/rest/v1', createRestRoutes(ctx))
   app.route('/storage/v1', createStorageRoutes(ctx))
   app.get('/', (c) =>
-    c.json({ message: 'Tenantbase local Supabase gateway: /auth/v1, /rest/v1, /storage/v1' }),
+    c.json({
+      message: 'Tenantbase local Supabase gateway: /auth/v1, /rest/v1, /storage/v1',
+      // Lets `stack:start` in another checkout say whose stack holds these ports.
+      ...(ctx.stackHome ? { stack: { home: ctx.stackHome, pid: process.pid } } : {}),
+    }),
   )
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404))
   return app

@@ -1,11 +1,68 @@
 import type { Caller, GatewayContext } from '#src/gateway/context.ts'
+import { JwtVerificationError } from '#src/gateway/jwt.ts'
 import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from '#src/keys.ts'
 
+/**
+ * A refused token. `message`/`details` are PostgREST's words (PGRST301/PGRST303), `gotrueMessage`
+ * GoTrue's (403 bad_jwt), `storageMessage` Storage's (the jose error it passes through).
+ */
 export class InvalidJwtError extends Error {
   readonly reason: 'missing' | 'invalid' | 'expired'
-  constructor(reason: 'missing' | 'invalid' | 'expired', message: string) {
+  readonly details: string | null
+  readonly gotrueMessage: string
+  readonly storageMessage: string
+  constructor(
+    reason: 'missing' | 'invalid' | 'expired',
+    message: string,
+    words: { details?: string | null; gotrue?: string; storage?: string } = {},
+  ) {
     super(message)
     this.reason = reason
+    this.details = words.details ?? null
+    this.gotrueMessage =
+      words.gotrue ?? `invalid JWT: unable to parse or verify signature, ${message}`
+    this.storageMessage = words.storage ?? message
+  }
+}
+
+const GOTRUE_PREFIX = 'invalid JWT: unable to parse or verify signature, '
+
+/**
+ * The words each real service uses for a refused token:
+ * PostgREST (src/PostgREST/Error.hs JwtDecodeErr/JwtClaimsErr, jose-jwt's KeyError text),
+ * GoTrue (internal/api/auth.go parseJWTClaims with golang-jwt v5 errors),
+ * Storage (src/internal/auth/jwt.ts, jose's messages).
+ */
+export function describeJwtFailure(error: unknown): InvalidJwtError {
+  const failure =
+    error instanceof JwtVerificationError ? error : new JwtVerificationError('invalid')
+  switch (failure.kind) {
+    case 'malformed':
+      return new InvalidJwtError('invalid', `Expected 3 parts in JWT; got ${failure.parts}`, {
+        gotrue: `${GOTRUE_PREFIX}token is malformed: token contains an invalid number of segments`,
+        storage: 'Invalid Compact JWS',
+      })
+    case 'unknown_key':
+      return new InvalidJwtError('invalid', 'No suitable key or wrong key type', {
+        details: 'No suitable key was found to decode the JWT',
+        gotrue: `${GOTRUE_PREFIX}token is unverifiable: error while executing keyfunc: unrecognized JWT kid ${failure.kid ?? '<nil>'} for algorithm ${failure.alg ?? '<nil>'}`,
+        storage: `Key for the ${failure.alg ?? 'ES256'} algorithm must be one of type CryptoKey, KeyObject, or JSON Web Key. Received an instance of Uint8Array`,
+      })
+    case 'bad_signature':
+      return new InvalidJwtError('invalid', 'JWT cryptographic operation failed', {
+        gotrue: `${GOTRUE_PREFIX}token signature is invalid: ${failure.alg === 'HS256' ? 'signature is invalid' : 'crypto/ecdsa: verification error'}`,
+        storage: 'signature verification failed',
+      })
+    case 'expired':
+      return new InvalidJwtError('expired', 'JWT expired', {
+        gotrue: `${GOTRUE_PREFIX}token has invalid claims: token is expired`,
+        storage: '"exp" claim timestamp check failed',
+      })
+    default:
+      return new InvalidJwtError('invalid', 'JWT cryptographic operation failed', {
+        gotrue: `${GOTRUE_PREFIX}token is malformed: could not JSON decode claim`,
+        storage: failure.message,
+      })
   }
 }
 
@@ -31,13 +88,7 @@ export async function resolveCaller(ctx: GatewayContext, headers: Headers): Prom
   try {
     claims = (await ctx.signer.verify(token)) as Record<string, unknown>
   } catch (error) {
-    const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED'
-    throw new InvalidJwtError(
-      expired ? 'expired' : 'invalid',
-      expired
-        ? 'JWT expired'
-        : 'JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 1)',
-    )
+    throw describeJwtFailure(error)
   }
   const role = typeof claims.role === 'string' && claims.role ? claims.role : 'anon'
   return { role, claims, token }

@@ -14,6 +14,8 @@ export type GatewayContext = {
   /** Public base URL of the gateway, e.g. http://127.0.0.1:54321 */
   apiUrl: string
   storageDir: string
+  /** The stack home of a developer's stack (absent for throwaway test gateways). */
+  stackHome?: string
 }
 
 /** The caller of a request, as local Kong + PostgREST see it. */

@@ -20,6 +20,12 @@ export async function startGateway(options: {
   config: StackConfig
   storageDir: string
   mailer: Mailer
+  /** Where the signing key is kept across restarts; without it, a key for this run only. */
+  signingKeyFile?: string
+  /** The stack home this gateway serves, told on `GET /` so another checkout can name it. */
+  stackHome?: string
+  /** How long a new database connection may take before the request gets a 503. */
+  connectTimeoutMs?: number
 }): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1'
   const pools = new Map<Login, pg.Pool>()
@@ -29,9 +35,20 @@ export async function startGateway(options: {
       const url = new URL(options.databaseUrl)
       url.username = login
       url.password = 'postgres'
-      found = new pg.Pool({ connectionString: url.toString(), max: 10, idleTimeoutMillis: 10_000 })
-      // A dropped connection (database restart) must not take the gateway down.
+      found = new pg.Pool({
+        connectionString: url.toString(),
+        max: 10,
+        idleTimeoutMillis: 10_000,
+        // Without it a connection attempt to a host that never answers waits forever.
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      })
+      // A dropped connection (database restart) must not take the gateway down: the pool drops
+      // the broken client and opens a new connection for the next request.
       found.on('error', () => undefined)
+      // The pool listens for errors only while a client is idle. A client checked out by a
+      // request whose server dies between two queries emits 'error' with nobody listening,
+      // which would crash the gateway; the request itself still fails through its query.
+      found.on('connect', (client) => client.on('error', () => undefined))
       pools.set(login, found)
     }
     return found
@@ -39,10 +56,11 @@ export async function startGateway(options: {
   const ctx: GatewayContext = {
     pool,
     config: options.config,
-    signer: await createSigner(),
+    signer: await createSigner({ keyFile: options.signingKeyFile }),
     mailer: options.mailer,
     apiUrl: '',
     storageDir: options.storageDir,
+    stackHome: options.stackHome,
   }
   const app = createGatewayApp(ctx)
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -55,7 +73,13 @@ export async function startGateway(options: {
     url: ctx.apiUrl,
     port,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Requests still open (a client waiting on a dead database) must not hold a stop for long.
+      setTimeout(
+        () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+        2_000,
+      ).unref()
+      await closed
       await Promise.all([...pools.values()].map((p) => p.end()))
     },
   }

@@ -1,3 +1,5 @@
+import { restDatabaseFailure } from '#src/gateway/database-failure.ts'
+
 /** A PostgREST error: status plus the body keys code, message, details, hint. */
 export class RestError extends Error {
   readonly status: number
@@ -45,6 +47,8 @@ export function statusForSqlState(code: string, message: string, role: string): 
 }
 
 export function fromDatabaseError(error: unknown, role: string): RestError {
+  const down = restDatabaseFailure(error)
+  if (down) return new RestError(down.status, down.code, down.message, down.details)
   const e = error as { code?: string; message?: string; detail?: string; hint?: string }
   if (!e.code) return new RestError(500, 'PGRST000', e.message ?? 'Database connection error')
   return new RestError(

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import pg from 'pg'
 import { InvalidJwtError, resolveCaller } from '#src/gateway/caller.ts'
 import type { Caller, GatewayContext } from '#src/gateway/context.ts'
+import { isDatabaseFailure } from '#src/gateway/database-failure.ts'
 import { fromDatabaseError, RestError } from '#src/rest/errors.ts'
 import {
   nonNegativeInt,
@@ -149,11 +150,12 @@ export function createRestRoutes(ctx: GatewayContext): Hono {
               error.message === 'No API key found in request'
                 ? 'No suitable key or wrong key type'
                 : error.message,
+              error.details,
             )
     } else {
       role = (error as { role?: string }).role ?? 'authenticated'
       rest = fromDatabaseError(error, role)
-      if (rest.code === 'PGRST000') console.error('[rest]', error)
+      if (rest.code === 'PGRST000' && !isDatabaseFailure(error)) console.error('[rest]', error)
     }
     const headers: Record<string, string> = { 'proxy-status': `PostgREST; error=${rest.code}` }
     if (rest.status === 401) headers['www-authenticate'] = 'Bearer'

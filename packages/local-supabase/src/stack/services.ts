@@ -13,6 +13,8 @@ export async function startServices(input: {
   cluster: Cluster
   ports: StackPorts
   storageDir: string
+  signingKeyFile?: string
+  stackHome?: string
   /** Adjusts supabase/config.toml's settings for this run (e2e points redirects at its pages). */
   configure?: (config: StackConfig, urls: { mail: string }) => StackConfig
 }): Promise<{ status: Partial<StackStatus>; close(): Promise<void> }> {
@@ -26,6 +28,8 @@ export async function startServices(input: {
         : await loadStackConfig(),
       storageDir: path.resolve(input.storageDir),
       mailer: smtpMailer({ host: '127.0.0.1', port: mail.smtpPort }),
+      signingKeyFile: input.signingKeyFile,
+      stackHome: input.stackHome,
     })
     return {
       status: {

@@ -1,65 +1,65 @@
-import { readFile, rm, writeFile } from 'node:fs/promises'
-import { z } from 'zod'
+import { readFileSync } from 'node:fs'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import { stackPaths } from '#src/stack/paths.ts'
 
 /** What `pnpm stack:status --json` prints: the names `supabase status -o json` uses. */
-export const stackStatusSchema = z.object({
-  db_url: z.string(),
-  api_url: z.string().optional(),
-  rest_url: z.string().optional(),
-  auth_url: z.string().optional(),
-  storage_url: z.string().optional(),
-  mail_url: z.string().optional(),
-  smtp_port: z.number().optional(),
-  anon_key: z.string().optional(),
-  service_role_key: z.string().optional(),
-  publishable_key: z.string().optional(),
-  secret_key: z.string().optional(),
-  jwt_secret: z.string().optional(),
-})
-export type StackStatus = z.infer<typeof stackStatusSchema>
-
-const stateSchema = z.object({
-  pid: z.number(),
-  started_at: z.string(),
-  status: stackStatusSchema.optional(),
-  error: z.string().optional(),
-})
-export type StackState = z.infer<typeof stateSchema>
-
-export async function readState(): Promise<StackState | undefined> {
-  const text = await readFile(stackPaths().stateFile, 'utf8').catch(() => undefined)
-  if (!text) return undefined
-  const parsed = stateSchema.safeParse(JSON.parse(text))
-  return parsed.success ? parsed.data : undefined
+export type StackStatus = {
+  db_url: string
+  api_url?: string
+  rest_url?: string
+  auth_url?: string
+  storage_url?: string
+  mail_url?: string
+  smtp_port?: number
+  anon_key?: string
+  service_role_key?: string
+  publishable_key?: string
+  secret_key?: string
+  jwt_secret?: string
 }
 
-export async function writeState(state: StackState): Promise<void> {
-  await writeFile(stackPaths().stateFile, `${JSON.stringify(state, null, 2)}\n`)
+/**
+ * The state file of the stack process (`.tenantbase/stack.json`): written when it is ready,
+ * updated when PostgreSQL restarts, kept with `error` when the stack stopped on its own.
+ */
+export type StackState = {
+  /** The stack process: gateway, mail catcher and the supervisor of PostgreSQL. */
+  pid: number
+  started_at: string
+  home?: string
+  /** The embedded server's postmaster and the watchdog that stops it if pid dies. */
+  db_pid?: number
+  db_watchdog_pid?: number
+  db_host?: string
+  db_port?: number
+  database?: 'embedded' | 'external'
+  ports?: { api: number; db: number; mail: number; smtp: number }
+  status?: StackStatus
+  /** Why the stack did not start, or why it stopped by itself. */
+  error?: string
+  stopped_at?: string
 }
 
-export async function clearState(pid: number): Promise<void> {
-  const state = await readState()
-  if (state?.pid === pid) await rm(stackPaths().stateFile, { force: true })
-}
-
-export function isAlive(pid: number): boolean {
+// Read by hand rather than with Zod: this is `stack:status`'s path, which must stay fast.
+export function readState(file = stackPaths().stateFile): StackState | undefined {
+  let parsed: unknown
   try {
-    process.kill(pid, 0)
-    return true
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
   } catch {
-    return false
-  }
-}
-
-/** The running stack's status, or undefined when no stack is running. */
-export async function runningStack(): Promise<StackState | undefined> {
-  const state = await readState()
-  if (!state) return undefined
-  if (!isAlive(state.pid)) {
-    // Left behind by a stack that was killed: forget it.
-    await rm(stackPaths().stateFile, { force: true })
     return undefined
   }
-  return state
+  if (!parsed || typeof parsed !== 'object') return undefined
+  const state = parsed as StackState
+  return typeof state.pid === 'number' && typeof state.started_at === 'string' ? state : undefined
+}
+
+export async function writeState(state: StackState, file = stackPaths().stateFile): Promise<void> {
+  // Written whole, then renamed: a concurrent stack:status never reads half a file.
+  const temp = `${file}.${process.pid}.tmp`
+  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`)
+  await rename(temp, file)
+}
+
+export async function clearState(pid: number, file = stackPaths().stateFile): Promise<void> {
+  if (readState(file)?.pid === pid) await rm(file, { force: true })
 }

@@ -8,6 +8,7 @@ import type pg from 'pg'
 import { InvalidJwtError, resolveCaller } from '#src/gateway/caller.ts'
 import { parseSize } from '#src/gateway/config.ts'
 import type { Caller, GatewayContext } from '#src/gateway/context.ts'
+import { storageDatabaseFailure } from '#src/gateway/database-failure.ts'
 import { JWT_SECRET } from '#src/keys.ts'
 import {
   bucketNotFound,
@@ -94,6 +95,8 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
     if (e.code === '23503') return bucketNotFound()
     if (e.code && /^(22|23)/.test(e.code))
       return new StorageError(400, 'InvalidRequest', 'Bad Request', e.message ?? '')
+    const down = storageDatabaseFailure(error)
+    if (down) return new StorageError(down.statusCode, down.code, down.error, down.message)
     console.error('[storage]', error)
     return new StorageError(500, 'InternalError', 'Internal', 'Internal Server Error')
   }
@@ -103,12 +106,7 @@ export function createStorageRoutes(ctx: GatewayContext): Hono {
       return await resolveCaller(ctx, c.req.raw.headers)
     } catch (error) {
       if (error instanceof InvalidJwtError) {
-        throw new StorageError(
-          403,
-          'InvalidJWT',
-          'Unauthorized',
-          error.reason === 'expired' ? '"exp" claim timestamp check failed' : 'invalid signature',
-        )
+        throw new StorageError(403, 'InvalidJWT', 'Unauthorized', error.storageMessage)
       }
       throw error
     }

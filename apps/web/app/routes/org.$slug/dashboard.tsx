@@ -56,6 +56,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** Audit entries in words: "Ann created a deal". */
 const TARGETS: Record<string, string> = {
   'core.organizations': 'the organization',
+  'core.organizations_meta': "the organization's profile",
+  'core.organization_files': 'a file',
   'core.memberships': 'a membership',
   'core.invitations': 'an invitation',
   'core.roles': 'a role',

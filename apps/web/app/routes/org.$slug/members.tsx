@@ -17,7 +17,8 @@ import { Table, TBody, Td, THead, Th, Tr } from '#app/components/ui/table.tsx'
 import { can, isBelowMe } from '#app/lib/access.ts'
 import { formRefusal, loaderRefusal } from '#app/lib/errors.server.ts'
 import { formatDate, personName } from '#app/lib/format.ts'
-import { emailField, type FormResult, failureOf, parseForm, resultFor } from '#app/lib/forms.ts'
+import { emailField, parseForm } from '#app/lib/forms.server.ts'
+import { type FormResult, failureOf, resultFor } from '#app/lib/forms.ts'
 import { respond } from '#app/lib/http.server.ts'
 import { sendInvitationEmail } from '#app/lib/invitations.server.ts'
 import { type OrgContext, requireOrgMember } from '#app/lib/org.server.ts'
@@ -66,8 +67,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         status: i.status ?? '',
         expiresAt: i.expires_at,
         invitedBy: (i.invited_by && names.get(i.invited_by)) || '—',
-        // resend/cancel: invitations the viewer sent, or to roles below theirs.
-        mayManage: i.invited_by === context.userId || isBelowMe(access, i.role_id),
+        // Resend and cancel follow the rule of inviting: only to roles below the viewer's.
+        mayManage: isBelowMe(access, i.role_id),
       })),
   })
 }

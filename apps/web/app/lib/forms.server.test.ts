@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { emailField, parseForm, passwordField } from '#app/lib/forms.ts'
+import { emailField, parseForm, passwordField } from '#app/lib/forms.server.ts'
 
 const schema = z.object({ intent: z.literal('x'), email: emailField, password: passwordField })
 const form = (entries: Record<string, string>) => {
