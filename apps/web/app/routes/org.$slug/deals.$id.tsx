@@ -31,13 +31,15 @@ import {
 import { describeError, formRefusal, loaderRefusal, notFound } from '#app/lib/errors.server.ts'
 import { fileProblem, formatBytes, safeFileName } from '#app/lib/file-limits.ts'
 import { formatDate, formatDateTime, formatMoney, personName } from '#app/lib/format.ts'
-import { type FormResult, failureOf, formValues, parseForm, resultFor } from '#app/lib/forms.ts'
+import { formValues, parseForm } from '#app/lib/forms.server.ts'
+import { type FormResult, failureOf, resultFor } from '#app/lib/forms.ts'
 import { redirectTo, respond } from '#app/lib/http.server.ts'
 import { type OrgContext, requireOrgMember } from '#app/lib/org.server.ts'
 import { usePending } from '#app/lib/use-pending.ts'
 import { AttachmentList, AttachmentUploader } from './deals/deal-attachments.tsx'
 import { capitalize, StageBadge, VisibilityBadge } from './deals/deal-badges.tsx'
-import { dealAmount, dealTitle, dealVisibility, VisibilityRadios } from './deals/deal-fields.tsx'
+import { VisibilityRadios } from './deals/deal-fields.tsx'
+import { dealAmount, dealTitle, dealVisibility } from './deals/deal-form.server.ts'
 
 export const ErrorBoundary = OrgErrorBoundary
 

@@ -16,12 +16,14 @@ import { can } from '#app/lib/access.ts'
 import { VISIBILITIES, type Visibility } from '#app/lib/deal-access.ts'
 import { formRefusal, loaderRefusal } from '#app/lib/errors.server.ts'
 import { formatDate, formatMoney, personName } from '#app/lib/format.ts'
-import { type FormResult, failureOf, parseForm } from '#app/lib/forms.ts'
+import { parseForm } from '#app/lib/forms.server.ts'
+import { type FormResult, failureOf } from '#app/lib/forms.ts'
 import { redirectTo, respond } from '#app/lib/http.server.ts'
 import { requireOrgMember } from '#app/lib/org.server.ts'
 import { usePending } from '#app/lib/use-pending.ts'
 import { capitalize, StageBadge, VisibilityBadge } from './deals/deal-badges.tsx'
-import { dealAmount, dealTitle, dealVisibility, VisibilityRadios } from './deals/deal-fields.tsx'
+import { VisibilityRadios } from './deals/deal-fields.tsx'
+import { dealAmount, dealTitle, dealVisibility } from './deals/deal-form.server.ts'
 
 export const ErrorBoundary = OrgErrorBoundary
 
