@@ -8,8 +8,10 @@ import {
   type NodeProps,
   Position,
   ReactFlow,
+  useReactFlow,
+  useStore,
 } from '@xyflow/react'
-import { useMemo } from 'react'
+import { useEffect, useMemo } from 'react'
 import { cn } from '#app/components/ui/cn.ts'
 import { nodeCaption, nodeTone, type RoleGraphProps } from './role-graph.tsx'
 import { NODE_HEIGHT, NODE_WIDTH, type PlacedRole } from './role-graph-layout.ts'
@@ -59,6 +61,23 @@ function RoleNodeView({ data }: NodeProps<RoleNode>) {
 }
 
 const nodeTypes = { role: RoleNodeView }
+const FIT = { padding: 0.15, maxZoom: 1.1 }
+
+/**
+ * Fits the whole graph in view again when the roles change (a role added or re-parented) or
+ * the canvas changes size (a window resized, a phone turned): fitView alone runs once.
+ */
+function KeepInView({ shape }: { shape: string }) {
+  const { fitView } = useReactFlow()
+  const width = useStore((state) => state.width)
+  const height = useStore((state) => state.height)
+  useEffect(() => {
+    if (!width || !height || !shape) return
+    const frame = requestAnimationFrame(() => void fitView(FIT))
+    return () => cancelAnimationFrame(frame)
+  }, [fitView, width, height, shape])
+  return null
+}
 
 /** The interactive role graph (browser only): pan and zoom; each role links to its details. */
 export default function RoleGraphCanvas(props: RoleGraphProps) {
@@ -105,7 +124,7 @@ export default function RoleGraphCanvas(props: RoleGraphProps) {
       edges={edges}
       nodeTypes={nodeTypes}
       fitView
-      fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+      fitViewOptions={FIT}
       minZoom={0.2}
       maxZoom={1.75}
       nodesDraggable={false}
@@ -120,6 +139,9 @@ export default function RoleGraphCanvas(props: RoleGraphProps) {
       aria-label="Role hierarchy"
     >
       <Controls showInteractive={false} position="bottom-right" />
+      <KeepInView
+        shape={`${layout.width}x${layout.height}:${layout.edges.map((e) => e.id).join()}`}
+      />
     </ReactFlow>
   )
 }
