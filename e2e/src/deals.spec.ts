@@ -158,7 +158,7 @@ test('the owner of a deal edits it, changes who sees it and deletes it; bad inpu
   await page.getByRole('button', { name: 'Save changes' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible()
   await expect(page.getByRole('heading', { level: 1, name: 'Rocket skates, pair' })).toBeVisible()
-  await expect(page.getByLabel('Amount (USD)')).toHaveValue('1250.5')
+  await expect(page.getByLabel('Amount (USD)')).toHaveValue('1250.50')
 
   await page.getByRole('radio', { name: 'Controlled' }).check()
   await page.getByRole('button', { name: 'Change visibility' }).click()

@@ -271,7 +271,8 @@ export default function Deal() {
     useLoaderData<typeof loader>()
   const result = useActionData<typeof action>() as FormResult | undefined
   const [params] = useSearchParams()
-  const notice = NOTICES[params.get('notice') ?? '']
+  // A notice from the page's arrival (created, ...) gives way once the person acts here.
+  const notice = result ? undefined : NOTICES[params.get('notice') ?? '']
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-4 text-sm">
@@ -385,6 +386,12 @@ function DealFacts({ deal }: { deal: DealView }) {
   )
 }
 
+/** 1250 → "1250", 1250.5 → "1250.50": cents as people write them. */
+function amountText(amount: number | null): string {
+  if (amount === null) return ''
+  return Number.isInteger(amount) ? String(amount) : amount.toFixed(2)
+}
+
 function DealForm({ deal, result }: { deal: DealView; result: FormResult | undefined }) {
   const failure = failureOf(result)
   const pending = usePending('update-deal')
@@ -404,9 +411,7 @@ function DealForm({ deal, result }: { deal: DealView; result: FormResult | undef
           label="Amount (USD)"
           name="amount"
           inputMode="decimal"
-          defaultValue={
-            failure?.values?.amount ?? (deal.amount === null ? '' : String(deal.amount))
-          }
+          defaultValue={failure?.values?.amount ?? amountText(deal.amount)}
           errors={failure?.fieldErrors?.amount}
         />
         <SelectField

@@ -193,7 +193,8 @@ export default function Roles() {
   const mayCreate = mayManageRoles(access)
   const creating =
     mayCreate && (params.has('new') || (result?.intent === 'create-role' && !result.ok))
-  const notice = NOTICES[params.get('notice') ?? '']
+  // A notice from the page's arrival (created, deleted) gives way once the person acts here.
+  const notice = result ? undefined : NOTICES[params.get('notice') ?? '']
   const layout = useMemo(() => layoutRoleGraph(roles), [roles])
   const manageableIds = useMemo(
     () => roles.filter((r) => mayManageRole(access, r.id)).map((r) => r.id),
