@@ -17,7 +17,7 @@ export default async function globalSetup() {
   await chmod(dir, 0o755)
   const appPort = await freePort()
   const appUrl = `http://127.0.0.1:${appPort}`
-  const [stack] = await Promise.all([
+  const [launched, built] = await Promise.allSettled([
     launchStack({
       ports: {
         api: await freePort(),
@@ -49,6 +49,13 @@ export default async function globalSetup() {
           SUPABASE_JWT_SECRET: JWT_SECRET,
         }),
   ])
+  if (launched.status === 'rejected') throw launched.reason
+  const stack = launched.value
+  if (built.status === 'rejected') {
+    // Never leave a stack running behind a failed build.
+    await stack.close()
+    throw built.reason
+  }
   let app: Awaited<ReturnType<typeof startApp>> | undefined
   try {
     app = await startApp({

@@ -21,6 +21,14 @@ test('a member signs in, lands on their organization and signs out', async ({ pa
   await expectAccessible(page)
   expect((await sessionClaims(page)).tenant_id).toBe(tenant.id)
 
+  // Menus open with their button and close with Escape or a click elsewhere.
+  await openMenu(page, 'Account')
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden()
+  await openMenu(page, 'Account')
+  await page.getByRole('heading', { level: 1 }).click()
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden()
   await openMenu(page, 'Account')
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(page).toHaveURL(/\/sign-in\?notice=signed-out$/)
@@ -73,6 +81,7 @@ test('the organization switcher moves the session to the other organization', as
   await page.getByRole('button', { name: /Beta Co/ }).click()
   await expect(page).toHaveURL(`/org/${second.slug}/dashboard`)
   await expect(page.getByRole('heading', { level: 1, name: 'Beta Co' })).toBeVisible()
+  await expect(page.getByRole('button', { name: /Alpha Co/ })).toBeHidden()
   const claims = await sessionClaims(page)
   expect(claims.tenant_id).toBe(second.id)
   expect(claims.role_id).toBe(analyst)

@@ -10,6 +10,7 @@ import {
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { LinkButton } from '#app/components/ui/button.tsx'
+import { useCloseMenus } from '#app/lib/use-close-menus.ts'
 import stylesheet from '#app/tailwind.css?url'
 
 export const links: LinksFunction = () => [
@@ -38,6 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  useCloseMenus()
   return <Outlet />
 }
 

@@ -44,7 +44,8 @@ export function OrgNav({
         className={cn(
           orientation === 'vertical'
             ? 'space-y-0.5'
-            : '-mx-4 flex gap-1 overflow-x-auto px-4 pb-2 [scrollbar-width:none]',
+            : // Wraps rather than scrolls, so every section (and the current one) stays in view.
+              '-mx-1 flex flex-wrap gap-x-0.5 gap-y-1 pb-2',
         )}
       >
         {items.map((item) => (
@@ -55,7 +56,7 @@ export function OrgNav({
               className={({ isActive }) =>
                 cn(
                   'flex items-center gap-2.5 rounded-lg text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-indigo-600',
-                  orientation === 'vertical' ? 'px-2.5 py-2' : 'px-3 py-1.5',
+                  orientation === 'vertical' ? 'px-2.5 py-2' : 'px-2.5 py-1.5',
                   isActive
                     ? 'bg-zinc-100 text-zinc-900'
                     : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900',

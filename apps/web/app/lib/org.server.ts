@@ -2,7 +2,12 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { rpc } from '@tenantbase/schemas/rpc'
 import type { Access } from '#app/lib/access.ts'
 import { loaderRefusal, notFound } from '#app/lib/errors.server.ts'
-import { refreshClaims, requireUser, type SignedIn } from '#app/lib/supabase.server.ts'
+import {
+  type RequestSession,
+  refreshClaims,
+  requireUser,
+  type SignedIn,
+} from '#app/lib/supabase.server.ts'
 
 export type Organization = {
   id: string
@@ -19,7 +24,8 @@ export type OrgContext = SignedIn & {
   organizations: Organization[]
 }
 
-export async function listMyOrganizations(session: SignedIn): Promise<Organization[]> {
+/** The caller's organizations (list_my_organizations), as the request's session. */
+export async function listMyOrganizations(session: RequestSession): Promise<Organization[]> {
   const rows = await rpc(session.supabase, 'list_my_organizations', {}).catch(
     loaderRefusal(session),
   )

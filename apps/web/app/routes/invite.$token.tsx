@@ -79,18 +79,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return respond(user, failure, { status: error?.status === 422 ? 409 : 400 })
   }
-  // The account exists and the membership was created with it; name the person.
-  const signedIn = {
-    ...user,
-    claims: { sub: data.session.user.id },
-    userId: data.session.user.id,
-    email: invitation.email,
-  }
+  // The account exists and the membership was created with it; this request's client now
+  // acts as the new person. Name them, then open the organization they joined.
   await rpc(user.supabase, 'update_user_profile', {
     p_first_name: form.data.firstName,
     p_last_name: form.data.lastName || null,
   })
-  const org = (await listMyOrganizations(signedIn)).find((o) => o.isActive)
+  const org = (await listMyOrganizations(user)).find((o) => o.isActive)
   return redirectTo(user, org ? `/org/${org.slug}/dashboard` : '/')
 }
 

@@ -27,6 +27,12 @@ export default function OrgLayout() {
   const { org, organizations, access, user } = useLoaderData<typeof loader>()
   return (
     <div className="min-h-full">
+      <a
+        href="#main"
+        className="sr-only z-30 rounded-lg bg-white px-3 py-2 text-sm font-medium shadow focus:not-sr-only focus:fixed focus:top-3 focus:left-3"
+      >
+        Skip to content
+      </a>
       <aside className="fixed inset-y-0 left-0 z-10 hidden w-64 flex-col border-r border-zinc-200 bg-white md:flex">
         <div className="px-4 pt-5 pb-4">
           <Logo to={`/org/${org.slug}/dashboard`} />
@@ -53,7 +59,7 @@ export default function OrgLayout() {
       </header>
 
       <div className="md:pl-64">
-        <main className="mx-auto max-w-5xl px-4 py-6 sm:px-6 md:px-10 md:py-10">
+        <main id="main" className="mx-auto max-w-5xl px-4 py-6 sm:px-6 md:px-10 md:py-10">
           <Outlet />
         </main>
       </div>

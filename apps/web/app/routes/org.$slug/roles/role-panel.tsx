@@ -49,7 +49,9 @@ export function RolePanel({
           </p>
         </div>
         <div className="flex flex-wrap gap-1.5">
-          {role.isRoot ? <Badge tone="indigo">Owner</Badge> : null}
+          {role.isRoot && role.label.toLowerCase() !== 'owner' ? (
+            <Badge tone="indigo">Owner</Badge>
+          ) : null}
           {role.id === access.roleId ? <Badge tone="green">Your role</Badge> : null}
         </div>
         {role.description ? (

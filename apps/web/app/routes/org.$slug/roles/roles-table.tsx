@@ -46,7 +46,9 @@ export function RolesTable({
               <Td>
                 <div className="flex flex-wrap items-center gap-1.5">
                   <span className="font-medium text-zinc-900">{role.label}</span>
-                  {role.isRoot ? <Badge tone="indigo">Owner</Badge> : null}
+                  {role.isRoot && role.label.toLowerCase() !== 'owner' ? (
+                    <Badge tone="indigo">Owner</Badge>
+                  ) : null}
                   {role.id === access.roleId ? <Badge tone="green">You</Badge> : null}
                 </div>
                 <p className="mt-0.5 text-xs text-zinc-500 sm:hidden">
