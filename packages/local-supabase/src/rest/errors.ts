@@ -4,20 +4,23 @@ import { restDatabaseFailure } from '#src/gateway/database-failure.ts'
 export class RestError extends Error {
   readonly status: number
   readonly code: string
-  readonly details: string | null
+  readonly details: unknown
   readonly hint: string | null
+  readonly headers: Record<string, string>
   constructor(
     status: number,
     code: string,
     message: string,
-    details: string | null = null,
+    details: unknown = null,
     hint: string | null = null,
+    headers: Record<string, string> = {},
   ) {
     super(message)
     this.status = status
     this.code = code
     this.details = details
     this.hint = hint
+    this.headers = headers
   }
 }
 

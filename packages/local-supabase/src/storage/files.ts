@@ -1,7 +1,7 @@
+import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Readable } from 'node:stream'
 import { invalidKey, StorageError } from '#src/storage/errors.ts'
 
 /** Object names as Storage accepts them; anything that could escape the bucket folder is refused. */
@@ -27,55 +27,37 @@ export const filePath = (root: string, bucket: string, name: string) =>
   )
 
 /**
- * Streams a request body to a temp file with backpressure, enforcing the size limit while it
- * flows. Past the limit the rest of the body is read and dropped (up to a bound), so the client
- * gets the 413 answer instead of a reset connection.
+ * Writes a stream of chunks (a raw request body, or the file part of a multipart form) to a
+ * temp file. Each chunk is pulled only once the previous one is on its way to disk, so the
+ * socket is read no faster than the disk takes it. Past the limit the rest is read and dropped,
+ * so the client gets the 413 answer instead of a reset connection.
  */
-export async function writeStream(
+export async function writeChunks(
   root: string,
-  body: ReadableStream<Uint8Array> | Readable | null,
+  chunks: AsyncIterable<Uint8Array>,
   limit: number,
 ): Promise<{ temp: string; size: number }> {
   await mkdir(path.join(root, '.tmp'), { recursive: true })
   const temp = path.join(root, '.tmp', crypto.randomUUID())
-  const source = !body
-    ? Readable.from([])
-    : body instanceof Readable
-      ? body
-      : Readable.fromWeb(body as never)
   const out = createWriteStream(temp)
   let size = 0
+  let tooLarge = false
   try {
-    await new Promise<void>((resolve, reject) => {
-      let tooLarge = false
-      source.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > limit) {
-          if (!tooLarge) {
-            tooLarge = true
-            out.destroy()
-          }
-          // Drop the rest; give up on clients that keep sending far beyond the limit.
-          if (size > limit + DRAIN_LIMIT) source.destroy()
-          return
+    for await (const chunk of chunks) {
+      size += chunk.length
+      if (size > limit) {
+        if (!tooLarge) {
+          tooLarge = true
+          out.destroy()
         }
-        if (!out.write(chunk)) {
-          source.pause()
-          out.once('drain', () => source.resume())
-        }
-      })
-      source.once('end', () => {
-        if (tooLarge) reject(tooLargeError())
-        else out.end(() => resolve())
-      })
-      source.once('error', (error) => reject(tooLarge ? tooLargeError() : error))
-      source.once('close', () => {
-        if (tooLarge) reject(tooLargeError())
-      })
-      out.once('error', (error) => {
-        if (!tooLarge) reject(error)
-      })
-    })
+        continue
+      }
+      if (!out.write(chunk)) await once(out, 'drain')
+    }
+    if (tooLarge) throw tooLargeError()
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    )
   } catch (error) {
     out.destroy()
     await rm(temp, { force: true })
@@ -84,8 +66,7 @@ export async function writeStream(
   return { temp, size }
 }
 
-const DRAIN_LIMIT = 64 * 1024 * 1024
-const tooLargeError = () =>
+export const tooLargeError = () =>
   new StorageError(
     413,
     'EntityTooLarge',
@@ -93,36 +74,21 @@ const tooLargeError = () =>
     'The object exceeded the maximum allowed size',
   )
 
-/** Reads and drops what is left of a request body, so an early answer reaches the client. */
-export async function drainBody(body: ReadableStream<Uint8Array> | Readable | null): Promise<void> {
-  if (!body) return
-  if (body instanceof Readable) {
-    if (body.readableEnded || body.destroyed) return
-    await new Promise<void>((resolve) => {
-      let seen = 0
-      body.on('data', (chunk: Buffer) => {
-        seen += chunk.length
-        if (seen > DRAIN_LIMIT) body.destroy()
-      })
-      body.once('end', resolve)
-      body.once('close', resolve)
-      body.once('error', () => resolve())
-      body.resume()
-    })
-    return
-  }
-  if (body.locked) return
-  const reader = body.getReader()
+/** Reads and drops the rest of an iterator (a request body), up to a generous bound. */
+export async function drainIterator(iterator: AsyncIterator<Uint8Array>): Promise<void> {
   let seen = 0
   try {
     while (seen <= DRAIN_LIMIT) {
-      const { done, value } = await reader.read()
-      if (done) return
-      seen += value.length
+      const next = await iterator.next()
+      if (next.done) return
+      seen += next.value.length
     }
-    await reader.cancel()
   } catch {}
 }
+
+// A client that keeps sending this far past the limit is cut off; anything less is read to the
+// end so it sees the answer.
+const DRAIN_LIMIT = 16 * 1024 * 1024 * 1024
 
 export async function commitFile(temp: string, target: string) {
   await mkdir(path.dirname(target), { recursive: true })
