@@ -198,9 +198,6 @@ test('without JavaScript the upload form still works, and a taken name is refuse
 })
 
 test('ticking "replace" overwrites a file of the same name', async ({ page, tenants }) => {
-  // The local stack's signed upload URLs ignore x-upsert until the storage rework lands on main;
-  // real Supabase Storage (and that rework) honour it.
-  test.fixme(true, 'needs the local stack to probe upserts when signing upload URLs')
   const tenant = await tenants.create()
   const created = await tenant.owner.client.rpc('create_deal', {
     p_org_id: tenant.id,
