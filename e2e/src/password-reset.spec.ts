@@ -8,24 +8,8 @@ import { stackStatus } from '#src/stack-status.ts'
 /**
  * Password recovery through the PKCE flow: the emailed link redirects to
  * /auth/callback?code=…, which exchanges the code with the verifier cookie set when the
- * link was requested. Needs an Auth service with PKCE (`grant_type=pkce`); against one
- * without it, the spec is reported as skipped with that reason.
+ * link was requested.
  */
-test.beforeAll(async () => {
-  const response = await fetch(`${stackStatus().api_url}/auth/v1/token?grant_type=pkce`, {
-    method: 'POST',
-    headers: { apikey: stackStatus().anon_key, 'content-type': 'application/json' },
-    body: '{}',
-  })
-  const body = (await response.json().catch(() => ({}))) as { error_code?: string; msg?: string }
-  const unsupported =
-    body.msg === 'unsupported_grant_type' || body.error_code === 'unsupported_grant_type'
-  test.skip(
-    unsupported,
-    'The Auth service of this stack does not implement PKCE (grant_type=pkce) yet',
-  )
-})
-
 test('a person who forgot their password sets a new one from the emailed link', async ({
   page,
   tenants,

@@ -102,6 +102,48 @@ describe.each(['supabase', 'payload'] as const)(
       )
     })
 
+    it('narrows the list to one visibility, still through the policies', async () => {
+      const filter = await createTenant(db, 'Filter')
+      const lead = await createRole(db, filter, 'lead', filter.rootRoleId, ['deals.create'])
+      const rep = await createRole(db, filter, 'rep', lead, ['deals.create', 'deals.read'])
+      const ann = await addMember(db, filter, lead, 'ann')
+      const bob = await addMember(db, filter, rep, 'bob')
+      for (const [who, title, visibility] of [
+        [ann, 'Ann private', 'private'],
+        [ann, 'Ann public', 'public'],
+        [bob, 'Bob private', 'private'],
+        [bob, 'Bob controlled', 'controlled'],
+        [bob, 'Bob public', 'public'],
+      ] as const) {
+        await db
+          .as(who)
+          .query('select public.create_deal($1, $2, $3)', [filter.orgId, title, visibility])
+      }
+      const titles = async (who: TestUser, visibility: string | null) =>
+        (
+          await db
+            .as(who)
+            .query('select title from public.list_deals($1, 50, 0, null, $2) order by title', [
+              filter.orgId,
+              visibility,
+            ])
+        ).map((r) => r.title)
+      // Ann is above Bob's role (and so holds deals.read too); Bob's private deal stays his.
+      expect(await titles(ann, null)).toEqual([
+        'Ann private',
+        'Ann public',
+        'Bob controlled',
+        'Bob public',
+      ])
+      expect(await titles(ann, 'private')).toEqual(['Ann private'])
+      expect(await titles(ann, 'controlled')).toEqual(['Bob controlled'])
+      expect(await titles(ann, 'public')).toEqual(['Ann public', 'Bob public'])
+      expect(await titles(bob, 'public')).toEqual(['Ann public', 'Bob public'])
+      expect(await titles(bob, 'private')).toEqual(['Bob private'])
+      expect(await titles(bob, 'secret')).toEqual([])
+      expect(await titles(stranger, 'public')).toEqual([])
+    })
+
     it('keeps self-service organizations off by default and creates one with its owner when allowed', async () => {
       const loner = await db.createUser({ email: 'loner@reads.test' })
       const setting = (key: string, value: boolean) =>

@@ -180,7 +180,7 @@ export const functions = {
     returns: z.array(z.object({ id: z.guid().nullable(), actor_id: z.guid().nullable(), actor_name: z.string().nullable(), actor_email: z.string().nullable(), target_table: z.string().nullable(), target_id: z.guid().nullable(), target_label: z.string().nullable(), action: z.string().nullable(), changes: z.json().nullable(), names: z.json().nullable(), created_at: z.string().nullable() })),
   },
   list_deals: {
-    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish(), p_search: z.string().nullish() }),
+    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish(), p_search: z.string().nullish(), p_visibility: z.string().nullish() }),
     returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), title: z.string().nullable(), amount: z.number().nullable(), stage: z.string().nullable(), visibility: z.string().nullable(), owner_id: z.guid().nullable(), owner_role_id: z.guid().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), is_deleted: z.boolean().nullable(), deleted_at: z.string().nullable(), deleted_by: z.guid().nullable() })),
   },
   list_files: {

@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { AuthError } from '#src/auth/errors.ts'
 import { type UserRow, userJson } from '#src/auth/user-json.ts'
-import type { Db } from '#src/auth/users.ts'
+import { type Db, findUserById } from '#src/auth/users.ts'
 import type { GatewayContext } from '#src/gateway/context.ts'
 
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-const refreshTokenString = () =>
-  [...randomBytes(12)].map((b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('')
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
 
 const REQUIRED_CLAIMS = [
   'aud',
@@ -21,43 +19,69 @@ const REQUIRED_CLAIMS = [
   'is_anonymous',
 ]
 
-/**
- * Issues an access + refresh token pair inside the caller's transaction (as supabase_auth_admin),
- * calling the custom access token hook from config.toml in the same transaction with a 2 s
- * statement timeout, like GoTrue. A new session is created unless one is given (refresh).
- */
-export async function issueSession(
-  ctx: GatewayContext,
+/** A refresh token as GoTrue's SecureAlphanumeric(12) makes it: lower-case base32. */
+export function refreshTokenString(): string {
+  return [...randomBytes(12)].map((b) => BASE32[b % 32]).join('')
+}
+
+/** Inserts a refresh token of a session; `parent` is the token it replaces. */
+export async function insertRefreshToken(
   db: Db,
-  user: UserRow,
-  method: string,
-  existing?: { sessionId: string; parent: string; amr: { method: string; timestamp: number }[] },
-) {
-  const sessionId = existing?.sessionId ?? randomUUID()
-  const now = Math.floor(Date.now() / 1000)
-  if (!existing) {
-    await db.query(
-      `insert into auth.sessions (id, user_id, created_at, updated_at, aal, refreshed_at) values ($1, $2, now(), now(), 'aal1', now())`,
-      [sessionId, user.id],
-    )
-  } else {
-    await db.query(
-      'update auth.sessions set refreshed_at = now(), updated_at = now() where id = $1',
-      [sessionId],
-    )
-  }
-  const refreshToken = refreshTokenString()
+  userId: string,
+  sessionId: string,
+  parent: string | null,
+): Promise<string> {
+  const token = refreshTokenString()
   await db.query(
     `insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
      values ('00000000-0000-0000-0000-000000000000', $1, $2, false, now(), now(), $3, $4)`,
-    [refreshToken, user.id, existing?.parent ?? null, sessionId],
+    [token, userId, parent, sessionId],
   )
-  await db.query('update auth.users set last_sign_in_at = now() where id = $1 and $2', [
-    user.id,
-    !existing,
-  ])
+  return token
+}
+
+/**
+ * Starts a session for a user and issues its first token pair, in the caller's transaction (as
+ * supabase_auth_admin), like GoTrue's IssueRefreshToken: session, refresh token, the session's
+ * AMR claim for `method`, last_sign_in_at, then the access token (with the hook).
+ */
+export async function issueSession(ctx: GatewayContext, db: Db, user: UserRow, method: string) {
+  const sessionId = randomUUID()
+  await db.query(
+    `insert into auth.sessions (id, user_id, created_at, updated_at, aal, refreshed_at) values ($1, $2, now(), now(), 'aal1', now())`,
+    [sessionId, user.id],
+  )
+  const refreshToken = await insertRefreshToken(db, user.id, sessionId, null)
+  await db.query(
+    `insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
+     values (gen_random_uuid(), $1, now(), now(), $2)
+     on conflict on constraint mfa_amr_claims_session_id_authentication_method_pkey do update set updated_at = now()`,
+    [sessionId, method],
+  )
+  await db.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id])
+  return accessTokenResponse(ctx, db, user.id, sessionId, refreshToken, method)
+}
+
+/**
+ * An access token for a session plus the given refresh token (GoTrue's AccessTokenResponse);
+ * the AMR claims come from the session, most recent first. `method` is what the hook is told.
+ */
+export async function accessTokenResponse(
+  ctx: GatewayContext,
+  db: Db,
+  userId: string,
+  sessionId: string,
+  refreshToken: string,
+  method: string,
+) {
+  const user = (await findUserById(db, userId)) as UserRow
+  const { rows: amrRows } = await db.query<{ method: string; timestamp: number }>(
+    `select authentication_method as method, extract(epoch from updated_at)::bigint::int as timestamp
+     from auth.mfa_amr_claims where session_id = $1 order by updated_at desc`,
+    [sessionId],
+  )
+  const now = Math.floor(Date.now() / 1000)
   const expiresAt = now + ctx.config.auth.jwt_expiry
-  const amr = existing?.amr ?? [{ method, timestamp: now }]
   let claims: Record<string, unknown> = {
     iss: `${ctx.apiUrl}/auth/v1`,
     sub: user.id,
@@ -70,11 +94,11 @@ export async function issueSession(
     user_metadata: user.raw_user_meta_data ?? {},
     role: user.role ?? 'authenticated',
     aal: 'aal1',
-    amr,
+    amr: amrRows,
     session_id: sessionId,
     is_anonymous: user.is_anonymous ?? false,
   }
-  claims = await runAccessTokenHook(ctx, db, user.id, claims, existing ? 'token_refresh' : method)
+  claims = await runAccessTokenHook(ctx, db, user.id, claims, method)
   const accessToken = await ctx.signer.signAccessToken(claims)
   return {
     access_token: accessToken,
@@ -82,17 +106,10 @@ export async function issueSession(
     expires_in: ctx.config.auth.jwt_expiry,
     expires_at: Number(claims.exp ?? expiresAt),
     refresh_token: refreshToken,
-    user: userJson(
-      (
-        await db.query<UserRow>(
-          `select u.*, coalesce((select json_agg(i) from auth.identities i where i.user_id = u.id), '[]') as identities
-       from auth.users u where u.id = $1`,
-          [user.id],
-        )
-      ).rows[0] as UserRow,
-    ),
+    user: userJson(user),
   }
 }
+export type AccessTokenResponse = Awaited<ReturnType<typeof accessTokenResponse>>
 
 async function runAccessTokenHook(
   ctx: GatewayContext,

@@ -1,6 +1,7 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import bcrypt from 'bcryptjs'
 import type pg from 'pg'
+import { AuthError } from '#src/auth/errors.ts'
 import type { UserRow } from '#src/auth/user-json.ts'
 
 export type Db = pg.PoolClient
@@ -16,10 +17,26 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
   return rows[0]
 }
 
-export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined
-  const { rows } = await db.query<UserRow>(`${USER_SELECT} where u.id = $1`, [id])
+export async function findUserById(
+  db: Db,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<UserRow | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined
+  // Locking serializes verifications of one user, so a token is consumed once.
+  const lock = options.lock ? ' for update of u' : ''
+  const { rows } = await db.query<UserRow>(`${USER_SELECT} where u.id = $1${lock}`, [id])
   return rows[0]
+}
+
+/** A failing trigger on auth.users surfaces as GoTrue's generic 500 with this message. */
+export async function savingUser<T>(message: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    if (error instanceof AuthError) throw error
+    throw new AuthError(500, 'unexpected_failure', message)
+  }
 }
 
 export const hashPassword = (password: string) => bcrypt.hash(password, 10)
@@ -28,7 +45,11 @@ export const checkPassword = (password: string, hash: unknown) =>
     ? bcrypt.compare(password, hash)
     : Promise.resolve(false)
 
-/** Inserts a user and its email identity the way GoTrue does (as supabase_auth_admin). */
+/**
+ * Inserts a user and its email identity the way GoTrue does (as supabase_auth_admin). The insert
+ * carries the given metadata (what triggers on auth.users see); a sign-up then replaces it with
+ * the identity's data (GoTrue's RemoveUnconfirmedIdentities), data keys added to the claims.
+ */
 export async function insertUser(
   db: Db,
   input: {
@@ -38,34 +59,40 @@ export async function insertUser(
     appMetadata?: Record<string, unknown>
     confirmed: boolean
     invited?: boolean
+    /** Sign-up: user_metadata becomes the identity data (sub, email, *_verified + these keys). */
+    signupData?: Record<string, unknown>
   },
 ): Promise<UserRow> {
+  const id = randomUUID()
+  const email = input.email.toLowerCase()
   const hash = input.password ? await hashPassword(input.password) : ''
   const appMetadata = { provider: 'email', providers: ['email'], ...input.appMetadata }
-  const { rows } = await db.query<{ id: string }>(
+  await db.query(
     `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, invited_at,
        raw_app_meta_data, raw_user_meta_data, created_at, updated_at, confirmation_token, recovery_token,
        email_change_token_new, email_change, is_sso_user, is_anonymous)
-     values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', lower($1), $2,
-       case when $3 then now() end, case when $4 then now() end, $5, $6, now(), now(), '', '', '', '', false, false)
-     returning id`,
-    [input.email, hash, input.confirmed, input.invited ?? false, appMetadata, input.userMetadata],
+     values ('00000000-0000-0000-0000-000000000000', $1, 'authenticated', 'authenticated', $2, $3,
+       case when $4 then now() end, case when $5 then now() end, $6, $7, now(), now(), '', '', '', '', false, false)`,
+    [id, email, hash, input.confirmed, input.invited ?? false, appMetadata, input.userMetadata],
   )
-  const id = rows[0]?.id as string
+  const identityData: Record<string, unknown> = {
+    ...(input.signupData ?? {}),
+    sub: id,
+    email,
+    email_verified: input.confirmed,
+    phone_verified: false,
+  }
   await db.query(
     `insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
      values ($1, $2, $3, 'email', now(), now(), now())`,
-    [
-      id,
-      id,
-      {
-        sub: id,
-        email: input.email.toLowerCase(),
-        email_verified: input.confirmed,
-        phone_verified: false,
-      },
-    ],
+    [id, id, identityData],
   )
+  if (input.signupData) {
+    await db.query('update auth.users set raw_user_meta_data = $2 where id = $1', [
+      id,
+      identityData,
+    ])
+  }
   return (await findUserById(db, id)) as UserRow
 }
 
@@ -80,38 +107,4 @@ export function mergeMetadata(
     else merged[key] = value
   }
   return merged
-}
-
-/** An email OTP and its token hash: hex(sha224(email + otp)), as GoTrue computes it. */
-export function newEmailOtp(email: string): { otp: string; hash: string } {
-  const otp = String(randomInt(0, 1_000_000)).padStart(6, '0')
-  return {
-    otp,
-    hash: createHash('sha224')
-      .update(email.toLowerCase() + otp)
-      .digest('hex'),
-  }
-}
-
-export type OtpType = 'confirmation_token' | 'recovery_token'
-
-export async function storeOneTimeToken(
-  db: Db,
-  userId: string,
-  type: OtpType,
-  hash: string,
-  relatesTo: string,
-) {
-  await db.query(
-    `insert into auth.one_time_tokens (id, user_id, token_type, token_hash, relates_to, created_at, updated_at)
-     values (gen_random_uuid(), $1, $2, $3, $4, now(), now())
-     on conflict (user_id, token_type) do update set token_hash = excluded.token_hash, relates_to = excluded.relates_to,
-       created_at = now(), updated_at = now()`,
-    [userId, type, hash, relatesTo],
-  )
-  const column = type === 'confirmation_token' ? 'confirmation' : 'recovery'
-  await db.query(
-    `update auth.users set ${column}_token = $2, ${column}_sent_at = now() where id = $1`,
-    [userId, hash],
-  )
 }

@@ -28,8 +28,16 @@ export const stackConfigSchema = z.object({
         .object({
           enable_signup: z.boolean().default(true),
           enable_confirmations: z.boolean().default(false),
+          // Email changes need a link in the old mailbox too (GoTrue's secure email change).
+          double_confirm_changes: z.boolean().default(true),
+          // Password changes need a reauthentication nonce (GET /reauthenticate).
+          secure_password_change: z.boolean().default(false),
+          // Minimum time between two mails of one kind to one user, as a Go duration.
+          max_frequency: z.string().default('1s'),
+          otp_length: z.number().int().min(6).max(10).default(6),
+          otp_expiry: z.number().int().positive().default(3600),
         })
-        .default({ enable_signup: true, enable_confirmations: false }),
+        .prefault({}),
       hook: z
         .object({
           custom_access_token: z
@@ -50,6 +58,30 @@ export async function loadStackConfig(): Promise<StackConfig> {
     () => '',
   )
   return stackConfigSchema.parse(text ? parse(text) : {})
+}
+
+/** A Go duration ("1s", "1m30s", "500ms", "-2h") → milliseconds; NaN when it is not one. */
+export function parseDuration(duration: string): number {
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  }
+  const match = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(duration)
+  if (duration === '0') return 0
+  if (!match) return Number.NaN
+  const sign = match[1] === '-' ? -1 : 1
+  let total = 0
+  for (const part of duration
+    .slice(match[1]?.length ?? 0)
+    .matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(part[1]) * (units[part[2] as string] ?? 0)
+  }
+  return sign * total
 }
 
 /** "50MiB" → bytes. */

@@ -1,3 +1,4 @@
+export { latestMail, type Mail, mailsTo } from '#src/testing/mailbox.ts'
 export {
   type Actor,
   createTestDatabase,

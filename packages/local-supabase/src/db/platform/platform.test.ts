@@ -145,6 +145,43 @@ describe('auth schema', () => {
     ])
   })
 
+  it('keeps auth.flow_state in its GoTrue v2.189 shape (PKCE columns nullable)', async () => {
+    const columns = await db.query<{ column_name: string; is_nullable: string }>(
+      `select column_name, is_nullable from information_schema.columns
+       where table_schema = 'auth' and table_name = 'flow_state' order by ordinal_position`,
+    )
+    expect(
+      columns.map((c) => `${c.column_name}${c.is_nullable === 'NO' ? ' not null' : ''}`),
+    ).toEqual([
+      'id not null',
+      'user_id',
+      'auth_code',
+      'code_challenge_method',
+      'code_challenge',
+      'provider_type not null',
+      'provider_access_token',
+      'provider_refresh_token',
+      'created_at',
+      'updated_at',
+      'authentication_method not null',
+      'auth_code_issued_at',
+      'invite_token',
+      'referrer',
+      'oauth_client_state_id',
+      'linking_target_id',
+      'email_optional not null',
+    ])
+    const indexes = await db.query<{ indexname: string }>(
+      `select indexname from pg_indexes where schemaname = 'auth' and tablename = 'flow_state' order by indexname`,
+    )
+    expect(indexes.map((i) => i.indexname)).toEqual([
+      'flow_state_created_at_idx',
+      'flow_state_pkey',
+      'idx_auth_code',
+      'idx_user_id_auth_method',
+    ])
+  })
+
   it('lets postgres read and write auth.users, with the constraints GoTrue relies on', async () => {
     const id = '0b6f3c1e-7d2a-4e59-8c41-5a9e2f7b3d10'
     const [row] = await db.query(

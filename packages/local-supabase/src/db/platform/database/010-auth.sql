@@ -179,20 +179,42 @@ create table if not exists auth.mfa_amr_claims (
   constraint mfa_amr_claims_session_id_authentication_method_pkey unique (session_id, authentication_method)
 );
 
+-- PKCE and OAuth flow states, as GoTrue v2.189 leaves them (migrations 20230322519590,
+-- 20230402418590, 20230508135423, 20240306115329, 20260115000000: PKCE columns nullable for
+-- implicit OAuth flows, OAuth context columns).
 create table if not exists auth.flow_state (
   id uuid primary key,
   user_id uuid,
-  auth_code text not null,
-  code_challenge_method auth.code_challenge_method not null,
-  code_challenge text not null,
+  auth_code text,
+  code_challenge_method auth.code_challenge_method,
+  code_challenge text,
   provider_type text not null,
   provider_access_token text,
   provider_refresh_token text,
   created_at timestamptz,
   updated_at timestamptz,
   authentication_method text not null,
-  auth_code_issued_at timestamptz
+  auth_code_issued_at timestamptz,
+  invite_token text,
+  referrer text,
+  oauth_client_state_id uuid,
+  linking_target_id uuid,
+  email_optional boolean not null default false
 );
+-- A database created before these columns existed gets them too.
+alter table auth.flow_state
+  add column if not exists invite_token text,
+  add column if not exists referrer text,
+  add column if not exists oauth_client_state_id uuid,
+  add column if not exists linking_target_id uuid,
+  add column if not exists email_optional boolean not null default false;
+alter table auth.flow_state
+  alter column code_challenge drop not null,
+  alter column code_challenge_method drop not null,
+  alter column auth_code drop not null;
+create index if not exists idx_auth_code on auth.flow_state (auth_code);
+create index if not exists idx_user_id_auth_method on auth.flow_state (user_id, authentication_method);
+create index if not exists flow_state_created_at_idx on auth.flow_state (created_at desc);
 
 create table if not exists auth.audit_log_entries (
   instance_id uuid,
@@ -212,7 +234,7 @@ comment on table auth.mfa_factors is 'auth: stores metadata about factors';
 comment on table auth.mfa_challenges is 'auth: stores metadata about challenge requests made';
 comment on table auth.mfa_amr_claims is
   'auth: stores authenticator method reference claims for multi factor authentication';
-comment on table auth.flow_state is 'stores metadata for pkce logins';
+comment on table auth.flow_state is 'Stores metadata for all OAuth/SSO login flows';
 comment on table auth.audit_log_entries is 'Auth: Audit trail for user actions.';
 
 create table if not exists auth.schema_migrations (version varchar(255) not null primary key);
