@@ -157,6 +157,23 @@ describe('audit entries in words', () => {
     expect(
       describeAuditEntry(
         entry({
+          targetTable: 'core.organization_files',
+          action: 'insert',
+          targetLabel: 'Q3 renewal',
+          changes: {
+            bucket_id: 'deals',
+            object_name: 'o/d/contract.pdf',
+            record_table: 'app.deals',
+          },
+        }),
+      ),
+    ).toBe("Ann added the file contract.pdf of deal 'Q3 renewal'")
+    expect(
+      describeAuditEntry(entry({ targetTable: 'core.organization_files', action: 'insert' })),
+    ).toBe('Ann added a file')
+    expect(
+      describeAuditEntry(
+        entry({
           targetTable: 'core.organizations',
           action: 'insert',
           targetLabel: 'Acme Inc',

@@ -207,11 +207,16 @@ export function describeAuditEntry(entry: AuditEntry): string {
       if (entry.action === 'insert' && changes.bucket_id === 'logos') {
         return `${actor} uploaded a new logo`
       }
+      // A file of a record: the record's title comes only to readers of the record.
+      const noun =
+        typeof changes.record_table === 'string' ? RECORD_NOUNS[changes.record_table] : null
+      const of = entry.targetLabel && noun ? ` of ${noun} '${entry.targetLabel}'` : ''
+      const file = fileName(changes)
       if (entry.action === 'insert')
-        return `${actor} added the file ${fileName(changes) ?? ''}`.trim()
+        return file ? `${actor} added the file ${file}${of}` : `${actor} added a file${of}`
       if (entry.action === 'soft_delete' || entry.action === 'delete')
-        return `${actor} removed a file`
-      return `${actor} changed a file`
+        return `${actor} removed a file${of}`
+      return `${actor} changed a file${of}`
     }
     default: {
       const verbs: Record<string, string> = {
