@@ -147,8 +147,12 @@ describe.each(['supabase', 'payload'] as const)(
     it('keeps self-service organizations off by default and creates one with its owner when allowed', async () => {
       const loner = await db.createUser({ email: 'loner@reads.test' })
       const setting = (key: string, value: boolean) =>
-        db.query('update platform.platform_settings set value = $2 where key = $1', [key, JSON.stringify(value)])
-      const create = () => db.as(loner).query(`select id, name from public.create_organization('Mine', 'A test')`)
+        db.query('update platform.platform_settings set value = $2 where key = $1', [
+          key,
+          JSON.stringify(value),
+        ])
+      const create = () =>
+        db.as(loner).query(`select id, name from public.create_organization('Mine', 'A test')`)
       const disabled = {
         code: '42501',
         message: 'Creating organizations is disabled; ask the platform operator',
@@ -167,11 +171,13 @@ describe.each(['supabase', 'payload'] as const)(
         expect(org?.name).toBe('Mine')
         // SMTA's root role name, so `get_user_role(org) = 'super_admin'` keeps working.
         expect(
-          await db.as(loner).query('select name, role, role_label from public.list_my_organizations()'),
+          await db
+            .as(loner)
+            .query('select name, role, role_label from public.list_my_organizations()'),
         ).toEqual([{ name: 'Mine', role: 'super_admin', role_label: 'Owner' }])
-        expect(await db.as(loner).query('select public.get_user_role($1) as r', [org?.id])).toEqual([
-          { r: 'super_admin' },
-        ])
+        expect(await db.as(loner).query('select public.get_user_role($1) as r', [org?.id])).toEqual(
+          [{ r: 'super_admin' }],
+        )
         await expect(
           db.as('anon').query(`select * from public.create_organization('X')`),
         ).rejects.toMatchObject({ code: '42501' })

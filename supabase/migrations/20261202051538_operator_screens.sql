@@ -892,15 +892,15 @@ end
 $function$;
 
 insert into platform.platform_settings (key, value, description, updated_at, updated_by)
-select key, value, description, updated_at, updated_by from jsonb_populate_record(null::platform.platform_settings, '{"key":"free_plan_features","value":{},"updated_at":"2026-12-02T05:05:52.02321+00:00","updated_by":null,"description":"Features of the free plan (organizations without a subscription), e.g. {\"members\": 3}"}')
+select key, value, description, updated_at, updated_by from jsonb_populate_record(null::platform.platform_settings, '{"key":"free_plan_features","value":{},"updated_at":"2026-12-02T05:15:37.518919+00:00","updated_by":null,"description":"Features of the free plan (organizations without a subscription), e.g. {\"members\": 3}"}')
 on conflict do nothing;
 
 insert into storage.buckets (id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status)
-select id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status from jsonb_populate_record(null::storage.buckets, '{"id":"logos","name":"logos","type":"STANDARD","owner":null,"public":true,"owner_id":null,"created_at":"2026-12-02T05:05:52.315633+00:00","updated_at":"2026-12-02T05:05:52.315633+00:00","file_size_limit":1048576,"versioning_status":"DISABLED","allowed_mime_types":["image/png","image/jpeg","image/webp","image/gif"],"avif_autodetection":false}')
+select id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status from jsonb_populate_record(null::storage.buckets, '{"id":"logos","name":"logos","type":"STANDARD","owner":null,"public":true,"owner_id":null,"created_at":"2026-12-02T05:15:37.789786+00:00","updated_at":"2026-12-02T05:15:37.789786+00:00","file_size_limit":1048576,"versioning_status":"DISABLED","allowed_mime_types":["image/png","image/jpeg","image/webp","image/gif"],"avif_autodetection":false}')
 on conflict do nothing;
 
 insert into storage.buckets (id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status)
-select id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status from jsonb_populate_record(null::storage.buckets, '{"id":"avatars","name":"avatars","type":"STANDARD","owner":null,"public":true,"owner_id":null,"created_at":"2026-12-02T05:05:52.322318+00:00","updated_at":"2026-12-02T05:05:52.322318+00:00","file_size_limit":1048576,"versioning_status":"DISABLED","allowed_mime_types":["image/png","image/jpeg","image/webp","image/gif"],"avif_autodetection":false}')
+select id, name, owner, created_at, updated_at, public, avif_autodetection, file_size_limit, allowed_mime_types, owner_id, type, versioning_status from jsonb_populate_record(null::storage.buckets, '{"id":"avatars","name":"avatars","type":"STANDARD","owner":null,"public":true,"owner_id":null,"created_at":"2026-12-02T05:15:37.791954+00:00","updated_at":"2026-12-02T05:15:37.791954+00:00","file_size_limit":1048576,"versioning_status":"DISABLED","allowed_mime_types":["image/png","image/jpeg","image/webp","image/gif"],"avif_autodetection":false}')
 on conflict do nothing;
 
 create policy organization_logos_delete on storage.objects as permissive for delete to authenticated
@@ -929,6 +929,22 @@ create policy user_avatars_update on storage.objects as permissive for update to
   using (((bucket_id = 'avatars'::text) AND (rbac.avatar_user_id(name) = ( SELECT core.get_current_user_id() AS get_current_user_id))))
   with check (((bucket_id = 'avatars'::text) AND (rbac.avatar_user_id(name) = ( SELECT core.get_current_user_id() AS get_current_user_id))));
 
+revoke all on function platform.has_member_capacity(uuid) from service_role, public;
+
+grant execute on function platform.has_member_capacity(uuid) to service_role;
+
+revoke all on function public.get_organization_profile(uuid) from authenticated, service_role, public;
+
+grant execute on function public.get_organization_profile(uuid) to authenticated;
+
+grant execute on function public.get_organization_profile(uuid) to service_role;
+
+revoke all on function public.platform_get_organization(uuid) from authenticated, service_role, public;
+
+grant execute on function public.platform_get_organization(uuid) to authenticated;
+
+grant execute on function public.platform_get_organization(uuid) to service_role;
+
 alter function public.platform_set_subscription_override(uuid,text,jsonb,timestamp with time zone,text) owner to postgres;
 
 revoke all on function public.platform_set_subscription_override(uuid,text,jsonb,timestamp with time zone,text) from authenticated, service_role;
@@ -937,37 +953,15 @@ grant execute on function public.platform_set_subscription_override(uuid,text,js
 
 grant execute on function public.platform_set_subscription_override(uuid,text,jsonb,timestamp with time zone,text) to service_role;
 
-revoke all on function public.list_audit_entries(uuid,integer,integer,uuid,text,timestamp with time zone,timestamp with time zone) from authenticated, service_role, public;
+revoke all on function public.billing_seat_state(uuid,text) from service_role, public;
 
-grant execute on function public.list_audit_entries(uuid,integer,integer,uuid,text,timestamp with time zone,timestamp with time zone) to authenticated;
+grant execute on function public.billing_seat_state(uuid,text) to service_role;
 
-grant execute on function public.list_audit_entries(uuid,integer,integer,uuid,text,timestamp with time zone,timestamp with time zone) to service_role;
+revoke all on function platform.member_capacity(uuid) from service_role, public;
 
-revoke all on function public.platform_list_feature_flags() from authenticated, service_role, public;
+grant execute on function platform.member_capacity(uuid) to service_role;
 
-grant execute on function public.platform_list_feature_flags() to authenticated;
-
-grant execute on function public.platform_list_feature_flags() to service_role;
-
-revoke all on function public.billing_apply_event(jsonb) from service_role, public;
-
-grant execute on function public.billing_apply_event(jsonb) to service_role;
-
-revoke all on function platform.effective_plan(uuid) from service_role, public;
-
-grant execute on function platform.effective_plan(uuid) to service_role;
-
-revoke all on function public.set_organization_logo(uuid,text) from authenticated, service_role, public;
-
-grant execute on function public.set_organization_logo(uuid,text) to authenticated;
-
-grant execute on function public.set_organization_logo(uuid,text) to service_role;
-
-revoke all on function public.platform_list_organizations(text) from authenticated, service_role, public;
-
-grant execute on function public.platform_list_organizations(text) to authenticated;
-
-grant execute on function public.platform_list_organizations(text) to service_role;
+revoke all on function rbac.record_title(text,uuid) from public;
 
 revoke all on function public.is_platform_admin() from authenticated, service_role, public;
 
@@ -975,27 +969,51 @@ grant execute on function public.is_platform_admin() to authenticated;
 
 grant execute on function public.is_platform_admin() to service_role;
 
-revoke all on function rbac.record_title(text,uuid) from public;
-
 revoke all on function public.billing_customer_id(uuid,text) from service_role, public;
 
 grant execute on function public.billing_customer_id(uuid,text) to service_role;
 
-revoke all on function platform.has_member_capacity(uuid) from service_role, public;
+revoke all on function public.platform_list_action_logs(integer,integer) from authenticated, service_role, public;
 
-grant execute on function platform.has_member_capacity(uuid) to service_role;
+grant execute on function public.platform_list_action_logs(integer,integer) to authenticated;
 
-revoke all on function public.platform_get_organization(uuid) from authenticated, service_role, public;
+grant execute on function public.platform_list_action_logs(integer,integer) to service_role;
 
-grant execute on function public.platform_get_organization(uuid) to authenticated;
+revoke all on function public.list_audit_entries(uuid,integer,integer,uuid,text,timestamp with time zone,timestamp with time zone) from authenticated, service_role, public;
 
-grant execute on function public.platform_get_organization(uuid) to service_role;
+grant execute on function public.list_audit_entries(uuid,integer,integer,uuid,text,timestamp with time zone,timestamp with time zone) to authenticated;
 
-revoke all on function public.get_organization_profile(uuid) from authenticated, service_role, public;
+grant execute on function public.list_audit_entries(uuid,integer,integer,uuid,text,timestamp with time zone,timestamp with time zone) to service_role;
 
-grant execute on function public.get_organization_profile(uuid) to authenticated;
+revoke all on function platform.require_member_capacity(uuid,boolean) from service_role, public;
 
-grant execute on function public.get_organization_profile(uuid) to service_role;
+grant execute on function platform.require_member_capacity(uuid,boolean) to service_role;
+
+revoke all on function rbac.avatar_user_id(text) from authenticated, service_role, public;
+
+grant execute on function rbac.avatar_user_id(text) to authenticated;
+
+grant execute on function rbac.avatar_user_id(text) to service_role;
+
+revoke all on function public.billing_apply_event(jsonb) from service_role, public;
+
+grant execute on function public.billing_apply_event(jsonb) to service_role;
+
+revoke all on function public.platform_list_organization_features(uuid) from authenticated, service_role, public;
+
+grant execute on function public.platform_list_organization_features(uuid) to authenticated;
+
+grant execute on function public.platform_list_organization_features(uuid) to service_role;
+
+revoke all on function public.platform_list_feature_flags() from authenticated, service_role, public;
+
+grant execute on function public.platform_list_feature_flags() to authenticated;
+
+grant execute on function public.platform_list_feature_flags() to service_role;
+
+revoke all on function platform.effective_plan(uuid) from service_role, public;
+
+grant execute on function platform.effective_plan(uuid) to service_role;
 
 alter function public.platform_set_organization_feature(uuid,text,boolean) owner to postgres;
 
@@ -1005,47 +1023,29 @@ grant execute on function public.platform_set_organization_feature(uuid,text,boo
 
 grant execute on function public.platform_set_organization_feature(uuid,text,boolean) to service_role;
 
-revoke all on function public.platform_list_organization_features(uuid) from authenticated, service_role, public;
+revoke all on function public.platform_list_organizations(text) from authenticated, service_role, public;
 
-grant execute on function public.platform_list_organization_features(uuid) to authenticated;
+grant execute on function public.platform_list_organizations(text) to authenticated;
 
-grant execute on function public.platform_list_organization_features(uuid) to service_role;
-
-revoke all on function public.billing_seat_state(uuid,text) from service_role, public;
-
-grant execute on function public.billing_seat_state(uuid,text) to service_role;
-
-revoke all on function public.platform_list_action_logs(integer,integer) from authenticated, service_role, public;
-
-grant execute on function public.platform_list_action_logs(integer,integer) to authenticated;
-
-grant execute on function public.platform_list_action_logs(integer,integer) to service_role;
-
-revoke all on function platform.member_capacity(uuid) from service_role, public;
-
-grant execute on function platform.member_capacity(uuid) to service_role;
-
-revoke all on function public.update_organization_slug(uuid,text) from authenticated, service_role, public;
-
-grant execute on function public.update_organization_slug(uuid,text) to authenticated;
-
-grant execute on function public.update_organization_slug(uuid,text) to service_role;
-
-revoke all on function rbac.avatar_user_id(text) from authenticated, service_role, public;
-
-grant execute on function rbac.avatar_user_id(text) to authenticated;
-
-grant execute on function rbac.avatar_user_id(text) to service_role;
-
-revoke all on function platform.require_member_capacity(uuid,boolean) from service_role, public;
-
-grant execute on function platform.require_member_capacity(uuid,boolean) to service_role;
+grant execute on function public.platform_list_organizations(text) to service_role;
 
 revoke all on function rbac.logo_organization_id(text) from authenticated, service_role, public;
 
 grant execute on function rbac.logo_organization_id(text) to authenticated;
 
 grant execute on function rbac.logo_organization_id(text) to service_role;
+
+revoke all on function public.set_organization_logo(uuid,text) from authenticated, service_role, public;
+
+grant execute on function public.set_organization_logo(uuid,text) to authenticated;
+
+grant execute on function public.set_organization_logo(uuid,text) to service_role;
+
+revoke all on function public.update_organization_slug(uuid,text) from authenticated, service_role, public;
+
+grant execute on function public.update_organization_slug(uuid,text) to authenticated;
+
+grant execute on function public.update_organization_slug(uuid,text) to service_role;
 
 comment on function public.update_organization_slug(uuid,text) is 'Changes the organization''s URL name (organization.update); 23505 when another organization has it.';
 
