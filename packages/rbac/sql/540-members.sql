@@ -164,7 +164,9 @@ declare
   v_organization_id uuid := coalesce(new.organization_id, old.organization_id);
   v_owners integer;
 begin
-  if not exists (select 1 from core.organizations o where o.id = v_organization_id) then
+  -- A deleted organization (soft, or gone with its rows) needs no owner: its people may leave
+  -- and their accounts may be deleted.
+  if not exists (select 1 from core.organizations o where o.id = v_organization_id and not o.is_deleted) then
     return null;
   end if;
   select count(*) into v_owners from core.memberships m
