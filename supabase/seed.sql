@@ -2,7 +2,8 @@
 -- after the migrations, as postgres. Every demo account's password is `password123`.
 --   owner@acme.test    Owner of Acme (root role)
 --   manager@acme.test  Manager (invites, manages members, roles, units and files, reads the audit log)
---   sales@acme.test    Sales, below Manager (creates and reads deals)
+--   sales@acme.test    Sales, below Manager and Finance (creates and reads deals); Acme's roles
+--                      form a diamond: Owner > Manager, Finance > Sales
 --   owner@globex.test  Owner of Globex, a second tenant
 --   admin@tenantbase.test  Platform admin (operates every tenant; member of none)
 
@@ -43,17 +44,24 @@ insert into core.roles (id, organization_id, name, label, is_root) values
   ('1a000000-0000-4000-8000-000000000001', '0a000000-0000-4000-8000-00000000000a', 'owner', 'Owner', true),
   ('1a000000-0000-4000-8000-000000000002', '0a000000-0000-4000-8000-00000000000a', 'manager', 'Manager', false),
   ('1a000000-0000-4000-8000-000000000003', '0a000000-0000-4000-8000-00000000000a', 'sales', 'Sales', false),
+  ('1a000000-0000-4000-8000-000000000004', '0a000000-0000-4000-8000-00000000000a', 'finance', 'Finance', false),
   ('1b000000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-00000000000b', 'owner', 'Owner', true);
+-- A diamond: Sales reports to Manager and to Finance, both below Owner.
 insert into rbac.role_edges (organization_id, parent_role_id, child_role_id) values
   ('0a000000-0000-4000-8000-00000000000a', '1a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000002'),
-  ('0a000000-0000-4000-8000-00000000000a', '1a000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000003');
+  ('0a000000-0000-4000-8000-00000000000a', '1a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000004'),
+  ('0a000000-0000-4000-8000-00000000000a', '1a000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000003'),
+  ('0a000000-0000-4000-8000-00000000000a', '1a000000-0000-4000-8000-000000000004', '1a000000-0000-4000-8000-000000000003');
 insert into rbac.role_permissions (organization_id, role_id, permission)
 select '0a000000-0000-4000-8000-00000000000a'::uuid, '1a000000-0000-4000-8000-000000000002'::uuid, code
 from unnest(array['members.invite', 'members.manage', 'roles.manage', 'units.manage', 'audit.read',
   'deals.read', 'deals.update', 'deals.delete', 'files.manage']) code
 union all
 select '0a000000-0000-4000-8000-00000000000a'::uuid, '1a000000-0000-4000-8000-000000000003'::uuid, code
-from unnest(array['deals.create', 'deals.read']) code;
+from unnest(array['deals.create', 'deals.read']) code
+union all
+select '0a000000-0000-4000-8000-00000000000a'::uuid, '1a000000-0000-4000-8000-000000000004'::uuid, code
+from unnest(array['billing.manage', 'audit.read']) code;
 
 insert into core.memberships (organization_id, user_id, role_id) values
   ('0a000000-0000-4000-8000-00000000000a', 'a0000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000001'),
@@ -81,6 +89,6 @@ insert into app.deals (organization_id, title, amount, stage, visibility, owner_
    'a0000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000002');
 
 insert into platform.subscription_products (provider, provider_price_id, plan, name, description, amount, features) values
-  ('stripe', 'price_starter_monthly', 'starter', 'Starter', 'For small teams', 900, '{"units": 3, "audit_log": false}'),
-  ('stripe', 'price_pro_monthly', 'pro', 'Pro', 'For growing organizations', 2900, '{"units": 50, "audit_log": true}')
+  ('stripe', 'price_starter_monthly', 'starter', 'Starter', 'For small teams', 900, '{"members": 5, "units": 3, "audit_log": false}'),
+  ('stripe', 'price_pro_monthly', 'pro', 'Pro', 'For growing organizations', 2900, '{"members": 50, "units": 50, "audit_log": true}')
 on conflict do nothing;

@@ -10,6 +10,12 @@ declare module '@remix-run/node' {
 
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  // Pre-bundled up front: found later (the role graph loads after hydration; the others are
+  // imported by route modules), they would make the first visit in development re-optimize
+  // and reload mid-hydration with a second copy of React.
+  optimizeDeps: {
+    include: ['@xyflow/react', '@dagrejs/dagre', 'zod', '@remix-run/node', '@supabase/ssr'],
+  },
   plugins: [
     tailwindcss(),
     remix({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -5,6 +6,7 @@ import { freePort } from '@tenantbase/local-supabase/cluster'
 import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from '@tenantbase/local-supabase/keys'
 import { launchStack } from '@tenantbase/local-supabase/stack'
 import { buildApp, startApp } from '#src/harness/app-server.ts'
+import { startFakeStripe } from '#src/harness/fake-stripe.ts'
 
 /**
  * Starts a throwaway local stack on free ports (a developer's running stack is untouched),
@@ -56,6 +58,9 @@ export default async function globalSetup() {
     await stack.close()
     throw built.reason
   }
+  // Billing through Stripe's official SDK, pointed at a local fake for this app only.
+  const stripe = await startFakeStripe()
+  const stripeWebhookSecret = `whsec_e2e_${randomBytes(12).toString('hex')}`
   let app: Awaited<ReturnType<typeof startApp>> | undefined
   try {
     app = await startApp({
@@ -67,18 +72,29 @@ export default async function globalSetup() {
         APP_URL: appUrl,
         SMTP_URL: `smtp://127.0.0.1:${stack.status.smtp_port}`,
         MAIL_FROM: 'Tenantbase <no-reply@tenantbase.test>',
+        BILLING_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: 'sk_test_e2e',
+        STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
+        STRIPE_API_URL: stripe.url,
       },
     })
   } catch (error) {
+    await stripe.close()
     await stack.close()
     throw error
   }
-  process.env.TENANTBASE_E2E_STATUS = JSON.stringify({ ...stack.status, app_url: appUrl })
+  process.env.TENANTBASE_E2E_STATUS = JSON.stringify({
+    ...stack.status,
+    app_url: appUrl,
+    stripe_url: stripe.url,
+    stripe_webhook_secret: stripeWebhookSecret,
+  })
   console.log(
     `[e2e] stack and app ready in ${((Date.now() - began) / 1000).toFixed(1)} s: ${appUrl}`,
   )
   return async () => {
     await app?.stop()
+    await stripe.close()
     await stack.close()
     await rm(dir, { recursive: true, force: true })
   }

@@ -10,6 +10,10 @@ export type E2EStatus = {
   jwt_secret: string
   /** The app, served from its production build. */
   app_url: string
+  /** The fake Stripe API the app's Stripe SDK talks to (harness/fake-stripe.ts). */
+  stripe_url: string
+  /** The app's STRIPE_WEBHOOK_SECRET: specs sign webhook events with it. */
+  stripe_webhook_secret: string
 }
 
 /** URLs and keys of the stack and app the global setup started. */

@@ -24,16 +24,35 @@ export default [
     index('routes/org.$slug/index.tsx'),
     route('dashboard', 'routes/org.$slug/dashboard.tsx'),
     route('deals', 'routes/org.$slug/deals.tsx'),
+    route('deals/:id', 'routes/org.$slug/deals.$id.tsx'),
+    route('deals/:id/files', 'routes/org.$slug/deals.$id.files.ts'),
+    route('deals/:id/files/:name', 'routes/org.$slug/deals.$id.files.$name.ts'),
     route('members', 'routes/org.$slug/members.tsx'),
     route('units', 'routes/org.$slug/units.tsx'),
     route('units/:unitId', 'routes/org.$slug/units.$unitId.tsx'),
     route('roles', 'routes/org.$slug/roles.tsx'),
-    // Operator screens go here next to the nav slots in components/org-nav.tsx:
-    // route('audit', 'routes/org.$slug/audit.tsx'),
-    // route('billing', 'routes/org.$slug/billing.tsx'),
-    // route('settings', 'routes/org.$slug/settings.tsx'),
+    route('audit', 'routes/org.$slug/audit.tsx'),
+    route('billing', 'routes/org.$slug/billing.tsx'),
+    route('settings', 'routes/org.$slug/settings.tsx'),
   ]),
 
-  // Platform admin (admin/*), the public pricing page and billing webhooks (api/webhooks/*)
-  // are added here.
+  // My profile (name, picture, email, password), outside any organization.
+  route('account', 'routes/account.tsx'),
+
+  // The public plans page.
+  route('pricing', 'routes/pricing.tsx'),
+
+  // Platform admin: platform admins only, a 404 for everyone else.
+  route('admin', 'routes/admin/_layout.tsx', [
+    index('routes/admin/tenants.tsx'),
+    route('tenants/new', 'routes/admin/tenants.new.tsx'),
+    route('tenants/:id', 'routes/admin/tenants.$id.tsx'),
+    route('flags', 'routes/admin/flags.tsx'),
+    route('settings', 'routes/admin/settings.tsx'),
+    route('log', 'routes/admin/log.tsx'),
+  ]),
+
+  // Billing webhooks (resource routes: raw body in, the handler's status out).
+  route('api/webhooks/stripe', 'routes/api/webhooks/stripe.ts'),
+  route('api/webhooks/lemon-squeezy', 'routes/api/webhooks/lemon-squeezy.ts'),
 ] satisfies RouteConfig

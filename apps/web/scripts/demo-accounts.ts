@@ -2,7 +2,7 @@
 export const DEMO_ACCOUNTS = [
   { email: 'owner@acme.test', what: 'Owner of Acme' },
   { email: 'manager@acme.test', what: 'Manager at Acme (invites and manages members, roles)' },
-  { email: 'sales@acme.test', what: 'Sales at Acme, below Manager' },
+  { email: 'sales@acme.test', what: 'Sales at Acme, below Manager and Finance' },
   { email: 'owner@globex.test', what: 'Owner of Globex, a second organization' },
   { email: 'admin@tenantbase.test', what: 'Platform admin (in no organization)' },
 ]

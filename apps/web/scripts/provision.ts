@@ -53,7 +53,9 @@ async function main(): Promise<number> {
     console.log(
       [
         `Provisioned "${values.name}" (${String(values.slug).toLowerCase()}): organization ${tenant.organization_id}`,
-        `Invitation emailed to ${values.admin} (expires ${tenant.expires_at}):`,
+        tenant.emailError
+          ? `The invitation email to ${values.admin} could not be sent (${tenant.emailError}); send this link yourself (expires ${tenant.expires_at}):`
+          : `Invitation emailed to ${values.admin} (expires ${tenant.expires_at}):`,
         `  ${tenant.link}`,
       ].join('\n'),
     )

@@ -89,19 +89,6 @@ export type BillingDb = {
 /** Finds the provider customer of an organization (for the customer portal). */
 export type CustomerLookup = (organizationId: string) => Promise<string | undefined>
 
-export function customerLookupFromDb(
-  db: BillingDb,
-  provider: 'stripe' | 'lemon_squeezy',
-): CustomerLookup {
-  return async (organizationId) => {
-    const { rows } = await db.query(
-      'select provider_customer_id from platform.billing_customers where organization_id = $1 and provider = $2 order by updated_at desc limit 1',
-      [organizationId, provider],
-    )
-    return rows[0]?.provider_customer_id as string | undefined
-  }
-}
-
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input)
   if (!parsed.success) {

@@ -6,6 +6,8 @@ export const billingEnvSchema = z.discriminatedUnion('BILLING_PROVIDER', [
     BILLING_PROVIDER: z.literal('stripe'),
     STRIPE_SECRET_KEY: z.string().startsWith('sk_'),
     STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_'),
+    /** Another base URL for the Stripe API, e.g. a local fake in end-to-end tests. */
+    STRIPE_API_URL: z.url().optional(),
   }),
   z.object({
     BILLING_PROVIDER: z.literal('lemon_squeezy'),

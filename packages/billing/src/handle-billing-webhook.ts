@@ -4,6 +4,7 @@ import {
   type BillingEvent,
   type BillingProvider,
 } from '#src/billing-provider.ts'
+import { type BillingStore, toBillingStore } from '#src/billing-store.ts'
 
 export type WebhookResult = {
   status: number
@@ -18,7 +19,7 @@ export type WebhookResult = {
 export async function handleBillingWebhook(
   provider: BillingProvider,
   request: Request,
-  db: BillingDb,
+  source: BillingStore | BillingDb,
 ): Promise<WebhookResult> {
   const rawBody = await request.text()
   let event: BillingEvent
@@ -30,35 +31,21 @@ export async function handleBillingWebhook(
     throw error
   }
   try {
-    const outcome = await applyBillingEvent(db, event)
+    const outcome = await applyBillingEvent(source, event)
     return { status: 200, body: { received: true, outcome } }
   } catch (error) {
+    const message = (error as Error).message
     return {
       status: 500,
-      body: { received: false, error: `Could not store the event: ${(error as Error).message}` },
+      body: { received: false, error: `Could not store the event: ${message}` },
     }
   }
 }
 
 /** Applies a normalized event through platform.apply_billing_event (service role only). */
-export async function applyBillingEvent(db: BillingDb, event: BillingEvent): Promise<string> {
-  const { rows } = await db.query('select platform.apply_billing_event($1::jsonb) as outcome', [
-    JSON.stringify({
-      provider: event.provider,
-      event_id: event.eventId,
-      type: event.type,
-      occurred_at: event.occurredAt,
-      organization_id: event.organizationId,
-      customer: event.customer,
-      subscription: event.subscription && {
-        id: event.subscription.id,
-        status: event.subscription.status,
-        price_id: event.subscription.priceId,
-        quantity: event.subscription.quantity,
-        current_period_end: event.subscription.currentPeriodEnd,
-        cancel_at_period_end: event.subscription.cancelAtPeriodEnd,
-      },
-    }),
-  ])
-  return String(rows[0]?.outcome)
+export function applyBillingEvent(
+  source: BillingStore | BillingDb,
+  event: BillingEvent,
+): Promise<string> {
+  return toBillingStore(source).applyEvent(event)
 }

@@ -8,13 +8,21 @@ export {
   type CheckoutInput,
   type CustomerLookup,
   checkoutInputSchema,
-  customerLookupFromDb,
   type NormalizedSubscription,
   type PortalInput,
   portalInputSchema,
   type SubscriptionStatus,
   subscriptionStatusSchema,
 } from '#src/billing-provider.ts'
+export {
+  type BillingStore,
+  billingStoreFromDb,
+  billingStoreFromSupabase,
+  customerLookupFromDb,
+  customerLookupFromStore,
+  type RpcClient,
+  type SeatState,
+} from '#src/billing-store.ts'
 export { createBillingProvider } from '#src/create-billing-provider.ts'
 export {
   applyBillingEvent,

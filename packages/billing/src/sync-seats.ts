@@ -1,4 +1,5 @@
 import type { BillingDb, BillingProvider, NormalizedSubscription } from '#src/billing-provider.ts'
+import { type BillingStore, toBillingStore } from '#src/billing-store.ts'
 
 /**
  * Keeps the seat quantity of an organization's live subscription equal to its member count.
@@ -8,19 +9,12 @@ import type { BillingDb, BillingProvider, NormalizedSubscription } from '#src/bi
  */
 export async function syncSeats(
   provider: BillingProvider,
-  db: BillingDb,
+  source: BillingStore | BillingDb,
   organizationId: string,
 ): Promise<NormalizedSubscription | null> {
-  const { rows } = await db.query(
-    `select s.provider_subscription_id, s.quantity, platform.organization_seat_count($1) as members
-     from platform.billing_subscriptions s
-     where s.organization_id = $1 and s.provider = $2 and s.status in ('trialing', 'active', 'past_due')
-     order by s.last_event_at desc limit 1`,
-    [organizationId, provider.name],
-  )
-  const row = rows[0]
-  if (!row) return null
-  const members = Math.max(1, Number(row.members))
-  if (Number(row.quantity) === members) return null
-  return provider.updateSeats(String(row.provider_subscription_id), members)
+  const state = await toBillingStore(source).seatState(organizationId, provider.name)
+  if (!state) return null
+  const members = Math.max(1, state.seatCount)
+  if (state.quantity === members) return null
+  return provider.updateSeats(state.subscriptionId, members)
 }

@@ -109,6 +109,51 @@ begin
 end
 $$;
 
+-- The slug is the organization's address in URLs; changing it moves every link to the new one.
+create or replace function public.update_organization_slug(p_id uuid, p_slug text)
+returns table (id uuid, slug text, updated_at timestamptz)
+language plpgsql
+security definer -- see the file header
+set search_path = ''
+as $$
+begin
+  perform rbac.require_permission(p_id, 'organization.update');
+  if p_slug is null or lower(btrim(p_slug)) !~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' then
+    raise exception 'Invalid slug: use 1 to 63 lower-case letters, digits and dashes, starting and ending with a letter or digit'
+      using errcode = '22023';
+  end if;
+  begin
+    return query
+    update core.organizations o set slug = lower(btrim(p_slug))
+    where o.id = p_id
+    returning o.id, o.slug, o.updated_at;
+  exception when unique_violation then
+    raise exception 'An organization with the slug "%" already exists', lower(btrim(p_slug)) using errcode = '23505';
+  end;
+end
+$$;
+comment on function public.update_organization_slug(uuid, text) is
+  'Changes the organization''s URL name (organization.update); 23505 when another organization has it.';
+
+-- What the settings page and the organization's header show: name, slug, description, and the
+-- logo (an unbound file of the organization: its bucket and object name).
+create or replace function public.get_organization_profile(p_id uuid)
+returns table (id uuid, slug text, name text, description text, logo_file_id uuid, logo_bucket_id text,
+  logo_object_name text, timezone text, locale text, address text, updated_at timestamptz)
+language sql stable
+security invoker
+set search_path = ''
+as $$
+  select o.id, o.slug, o.name, o.description, f.id, f.bucket_id, f.object_name, m.timezone, m.locale, m.address,
+    greatest(o.updated_at, m.updated_at)
+  from core.organizations o
+  left join core.organizations_meta m on m.organization_id = o.id
+  left join core.organization_files f on f.id = m.logo_file_id and not f.is_deleted
+  where o.id = p_id and not o.is_deleted
+$$;
+comment on function public.get_organization_profile(uuid) is
+  'The organization''s name, slug, description, logo file and locale settings, for its members.';
+
 create or replace function public.update_organization_meta(
   p_id uuid, p_logo_file_id uuid default null, p_address text default null,
   p_timezone text default null, p_locale text default null
@@ -155,8 +200,10 @@ $$;
 revoke all on function public.list_my_organizations(), public.get_user_organizations(), public.get_organization(uuid),
   public.list_organization_members(uuid), public.create_organization(text, text),
   public.update_organization(uuid, text, text), public.update_organization_meta(uuid, uuid, text, text, text),
-  public.delete_organization(uuid) from public, anon, authenticated;
+  public.delete_organization(uuid), public.update_organization_slug(uuid, text),
+  public.get_organization_profile(uuid) from public, anon, authenticated;
 grant execute on function public.list_my_organizations(), public.get_user_organizations(), public.get_organization(uuid),
   public.list_organization_members(uuid), public.create_organization(text, text),
   public.update_organization(uuid, text, text), public.update_organization_meta(uuid, uuid, text, text, text),
-  public.delete_organization(uuid) to authenticated, service_role;
+  public.delete_organization(uuid), public.update_organization_slug(uuid, text),
+  public.get_organization_profile(uuid) to authenticated, service_role;

@@ -47,7 +47,8 @@ insert into platform.platform_settings (key, value, description) values
   ('allow_self_service_signup', 'false', 'Let people sign up without an invitation'),
   ('allow_organization_creation',
    coalesce((select s.value from platform.platform_settings s where s.key = 'allow_self_service_signup'), 'false'),
-   'Let signed-in people create organizations of their own (public.create_organization)')
+   'Let signed-in people create organizations of their own (public.create_organization)'),
+  ('free_plan_features', '{}', 'Features of the free plan (organizations without a subscription), e.g. {"members": 3}')
 on conflict (key) do update set description = excluded.description;
 
 create table platform.platform_feature_flags (

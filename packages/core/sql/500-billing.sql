@@ -171,6 +171,65 @@ comment on function platform.apply_billing_event(jsonb) is
 revoke all on function platform.apply_billing_event(jsonb) from public, anon, authenticated;
 grant execute on function platform.apply_billing_event(jsonb) to service_role;
 
+-- The webhook sync and seat sync over the API: a server holding only SUPABASE_URL and the service
+-- key (no database login) calls these through PostgREST. Service role only.
+create or replace function public.billing_apply_event(p_event jsonb) returns text
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+begin
+  if not core.is_service_caller() then
+    raise exception 'Only the service role can apply billing events' using errcode = '42501';
+  end if;
+  return platform.apply_billing_event(p_event);
+end
+$$;
+comment on function public.billing_apply_event(jsonb) is
+  'platform.apply_billing_event over the API (service role): applied, duplicate, stale or ignored.';
+
+create or replace function public.billing_customer_id(p_org_id uuid, p_provider text) returns text
+language plpgsql stable
+security invoker
+set search_path = ''
+as $$
+begin
+  if not core.is_service_caller() then
+    raise exception 'Only the service role can read billing customers' using errcode = '42501';
+  end if;
+  return (select c.provider_customer_id from platform.billing_customers c
+          where c.organization_id = p_org_id and c.provider = p_provider
+          order by c.updated_at desc limit 1);
+end
+$$;
+comment on function public.billing_customer_id(uuid, text) is
+  'The provider''s newest customer id of an organization, for the customer portal (service role).';
+
+create or replace function public.billing_seat_state(p_org_id uuid, p_provider text)
+returns table (provider_subscription_id text, quantity integer, seat_count integer)
+language plpgsql stable
+security invoker
+set search_path = ''
+as $$
+begin
+  if not core.is_service_caller() then
+    raise exception 'Only the service role can read billing subscriptions' using errcode = '42501';
+  end if;
+  return query
+  select s.provider_subscription_id, s.quantity, platform.organization_seat_count(p_org_id)
+  from platform.billing_subscriptions s
+  where s.organization_id = p_org_id and s.provider = p_provider and s.status in ('trialing', 'active', 'past_due')
+  order by s.last_event_at desc limit 1;
+end
+$$;
+comment on function public.billing_seat_state(uuid, text) is
+  'The live subscription''s seat quantity and the member count it should have (service role).';
+
+revoke all on function public.billing_apply_event(jsonb), public.billing_customer_id(uuid, text),
+  public.billing_seat_state(uuid, text) from public, anon, authenticated;
+grant execute on function public.billing_apply_event(jsonb), public.billing_customer_id(uuid, text),
+  public.billing_seat_state(uuid, text) to service_role;
+
 create or replace function public.list_subscription_products()
 returns table (id uuid, name text, description text, billing_interval text, amount integer,
   created_at timestamptz, updated_at timestamptz, created_by uuid, updated_by uuid,
@@ -188,41 +247,135 @@ comment on function public.list_subscription_products() is
 revoke all on function public.list_subscription_products() from public;
 grant execute on function public.list_subscription_products() to anon, authenticated, service_role;
 
--- The effective plan: an unexpired platform override, else the newest live subscription, else free.
-create or replace function public.get_organization_plan(p_org_id uuid)
-returns table (plan text, source text, status text, features jsonb, quantity integer,
+-- The effective plan: an unexpired platform override, else the newest live subscription, else
+-- free (with the features of the platform setting free_plan_features). No access check: callers
+-- check who asks.
+create or replace function platform.effective_plan(p_org_id uuid)
+returns table (plan text, plan_name text, source text, status text, features jsonb, quantity integer,
   current_period_end timestamptz, cancel_at_period_end boolean)
-language plpgsql stable
-security definer -- members read their own organization's plan; billing tables stay closed
+language sql stable
+security definer -- billing tables stay closed; see public.get_organization_plan
 set search_path = ''
 as $$
-begin
-  if not core.is_service_caller() and rbac.caller_role_id(p_org_id) is null then
-    raise exception 'You are not a member of this organization' using errcode = '42501';
-  end if;
-  return query
   with override as (
     select o.plan, o.features from platform.platform_subscription_overrides o
     where o.organization_id = p_org_id and (o.expires_at is null or o.expires_at > now())
   ), subscription as (
-    select s.status, s.quantity, s.current_period_end, s.cancel_at_period_end, p.plan, p.features
+    select s.status, s.quantity, s.current_period_end, s.cancel_at_period_end, p.plan, p.name, p.features
     from platform.billing_subscriptions s
     left join platform.subscription_products p on p.provider = s.provider and p.provider_price_id = s.provider_price_id
     where s.organization_id = p_org_id and s.status in ('trialing', 'active', 'past_due')
     order by s.last_event_at desc limit 1
+  ), chosen as (
+    select o.plan, null::text as name, 'override' as source, 'active' as status, o.features,
+      null::int as quantity, null::timestamptz as current_period_end, false as cancel_at_period_end
+    from override o
+    union all
+    select coalesce(s.plan, 'unknown'), s.name, 'subscription', s.status, coalesce(s.features, '{}'), s.quantity,
+      s.current_period_end, s.cancel_at_period_end
+    from subscription s where not exists (select 1 from override)
+    union all
+    select 'free', 'Free', 'free', 'active',
+      coalesce((select st.value from platform.platform_settings st
+                where st.key = 'free_plan_features' and jsonb_typeof(st.value) = 'object'), '{}'),
+      null, null, false
+    where not exists (select 1 from override) and not exists (select 1 from subscription)
   )
-  select o.plan, 'override', 'active', o.features, null::int, null::timestamptz, false from override o
-  union all
-  select coalesce(s.plan, 'unknown'), 'subscription', s.status, coalesce(s.features, '{}'), s.quantity,
-    s.current_period_end, s.cancel_at_period_end
-  from subscription s where not exists (select 1 from override)
-  union all
-  select 'free', 'free', 'active', '{}'::jsonb, null::int, null::timestamptz, false
-  where not exists (select 1 from override) and not exists (select 1 from subscription);
+  select c.plan,
+    coalesce(c.name, (select p.name from platform.subscription_products p where p.plan = c.plan
+                      order by p.is_active desc, p.amount limit 1), initcap(c.plan)),
+    c.source, c.status, c.features, c.quantity, c.current_period_end, c.cancel_at_period_end
+  from chosen c
+$$;
+comment on function platform.effective_plan(uuid) is
+  'Override > live subscription > free, with the plan''s display name and features; no access check.';
+revoke all on function platform.effective_plan(uuid) from public, anon, authenticated;
+grant execute on function platform.effective_plan(uuid) to service_role;
+
+create or replace function public.get_organization_plan(p_org_id uuid)
+returns table (plan text, source text, status text, features jsonb, quantity integer,
+  current_period_end timestamptz, cancel_at_period_end boolean)
+language plpgsql stable
+security definer -- members (and platform admins) read an organization's plan; billing tables stay closed
+set search_path = ''
+as $$
+begin
+  if not core.is_service_caller() and rbac.caller_role_id(p_org_id) is null and not platform.is_platform_admin() then
+    raise exception 'You are not a member of this organization' using errcode = '42501';
+  end if;
+  return query
+  select e.plan, e.source, e.status, e.features, e.quantity, e.current_period_end, e.cancel_at_period_end
+  from platform.effective_plan(p_org_id) e;
 end
 $$;
 revoke all on function public.get_organization_plan(uuid) from public, anon, authenticated;
 grant execute on function public.get_organization_plan(uuid) to authenticated, service_role;
+
+-- Member limits: a plan whose features hold a number under "members" allows that many members.
+-- Invitations count while pending, so a full plan cannot be overbooked by inviting; accepting
+-- checks members alone. Checks of one organization are serialized (advisory lock), so two
+-- invitations at once cannot both take the last seat.
+create or replace function platform.member_capacity(p_org_id uuid)
+returns table (plan_name text, member_limit integer, members integer, pending_invitations integer)
+language sql stable
+security definer -- counts memberships and invitations of any organization for the checks below
+set search_path = ''
+as $$
+  select e.plan_name,
+    case when jsonb_typeof(e.features -> 'members') = 'number'
+      then greatest(floor((e.features ->> 'members')::numeric), 0)::int end,
+    (select count(*)::int from core.memberships m where m.organization_id = p_org_id and not m.is_deleted),
+    (select count(*)::int from core.invitations i
+     where i.organization_id = p_org_id and i.status = 'pending' and i.expires_at > now())
+  from platform.effective_plan(p_org_id) e
+$$;
+comment on function platform.member_capacity(uuid) is
+  'The plan''s member limit (null: none), active members and unexpired pending invitations.';
+
+create or replace function platform.require_member_capacity(p_org_id uuid, p_inviting boolean) returns void
+language plpgsql
+security definer -- see platform.member_capacity
+set search_path = ''
+as $$
+declare
+  v_capacity record;
+  v_allowed text;
+begin
+  select * into v_capacity from platform.member_capacity(p_org_id);
+  if v_capacity.member_limit is null then
+    return;
+  end if;
+  -- Limited plans only: serialize, then count again with what committed meanwhile.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantbase.members:' || p_org_id::text, 0));
+  select * into v_capacity from platform.member_capacity(p_org_id);
+  v_allowed := v_capacity.member_limit || case when v_capacity.member_limit = 1 then ' member' else ' members' end;
+  if p_inviting and v_capacity.members + v_capacity.pending_invitations >= v_capacity.member_limit then
+    raise exception 'The % plan allows % and no seat is left (members: %, pending invitations: %). Upgrade the plan, remove a member or cancel an invitation to invite someone else',
+      v_capacity.plan_name, v_allowed, v_capacity.members, v_capacity.pending_invitations
+      using errcode = 'P0001';
+  end if;
+  if not p_inviting and v_capacity.members >= v_capacity.member_limit then
+    raise exception 'The % plan of this organization allows % and no seat is left. Ask an admin of the organization to upgrade the plan or make room',
+      v_capacity.plan_name, v_allowed
+      using errcode = 'P0001';
+  end if;
+end
+$$;
+comment on function platform.require_member_capacity(uuid, boolean) is
+  'Raises P0001 when the plan''s member limit leaves no room: for an invitation (members + pending) or a new member.';
+
+-- True when one more member fits the plan (for paths that must not raise, e.g. email confirmation).
+create or replace function platform.has_member_capacity(p_org_id uuid) returns boolean
+language sql stable
+security definer -- see platform.member_capacity
+set search_path = ''
+as $$
+  select c.member_limit is null or c.members < c.member_limit from platform.member_capacity(p_org_id) c
+$$;
+revoke all on function platform.member_capacity(uuid), platform.require_member_capacity(uuid, boolean),
+  platform.has_member_capacity(uuid) from public, anon, authenticated;
+grant execute on function platform.member_capacity(uuid), platform.require_member_capacity(uuid, boolean),
+  platform.has_member_capacity(uuid) to service_role;
 
 -- What an app needs to start a checkout or open the customer portal for an organization: the
 -- provider's customer and subscription, and the seat count. billing.manage only.
@@ -259,8 +412,9 @@ comment on function public.get_billing_account(uuid) is
 revoke all on function public.get_billing_account(uuid) from public, anon, authenticated;
 grant execute on function public.get_billing_account(uuid) to authenticated, service_role;
 
+-- p_plan null removes the override.
 create or replace function public.platform_set_subscription_override(
-  p_org_id uuid, p_plan text, p_features jsonb default '{}', p_expires_at timestamptz default null,
+  p_org_id uuid, p_plan text default null, p_features jsonb default '{}', p_expires_at timestamptz default null,
   p_reason text default null
 ) returns void
 language plpgsql
@@ -269,6 +423,20 @@ set search_path = ''
 as $$
 begin
   perform platform.require_admin();
+  if not exists (select 1 from core.organizations o where o.id = p_org_id) then
+    raise exception 'Organization not found' using errcode = 'PT404';
+  end if;
+  if p_plan is not null and p_plan !~ '^[a-z][a-z0-9_-]{0,62}$' then
+    raise exception 'Invalid plan: use 1 to 63 lower-case letters, digits, dashes or underscores' using errcode = '22023';
+  end if;
+  if p_features is not null and jsonb_typeof(p_features) <> 'object' then
+    raise exception 'Plan features must be a JSON object' using errcode = '22023';
+  end if;
+  insert into platform.platform_action_logs (actor_id, action, target_organization_id, details)
+  values (core.get_current_user_id(), case when p_plan is null then 'remove_subscription_override'
+            else 'set_subscription_override' end, p_org_id,
+          jsonb_strip_nulls(jsonb_build_object('plan', p_plan, 'features', p_features,
+            'expires_at', p_expires_at, 'reason', p_reason)));
   if p_plan is null then
     delete from platform.platform_subscription_overrides o where o.organization_id = p_org_id;
   else

@@ -176,10 +176,13 @@ describe.each(['supabase', 'payload'] as const)(
       expect(tenant?.t.organization_id).toBeTypeOf('string')
       expect(
         await db.query(
-          'select count(*)::int as n from platform.platform_action_logs where actor_id = $1',
+          'select action, target_organization_id from platform.platform_action_logs where actor_id = $1 order by created_at',
           [reader.id],
         ),
-      ).toEqual([{ n: 1 }])
+      ).toEqual([
+        { action: 'set_setting', target_organization_id: null },
+        { action: 'provision_tenant', target_organization_id: tenant?.t.organization_id },
+      ])
     })
   },
 )

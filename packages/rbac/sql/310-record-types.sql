@@ -80,6 +80,30 @@ $$;
 comment on function rbac.check_record_access(text, uuid, text) is
   'May the caller perform read, update or delete on one record of a registered record table?';
 
+-- A record's title for sentences about it (its `title`, else its `name` column). It answers for
+-- any record: callers check that the reader may read the record first (see list_audit_entries).
+create or replace function rbac.record_title(p_record_table text, p_record_id uuid) returns text
+language plpgsql stable
+security definer -- reads the record table; not executable by API roles
+set search_path = ''
+as $$
+declare
+  v_type rbac.record_types;
+  v_row jsonb;
+begin
+  select * into v_type from rbac.record_types t where t.record_table = p_record_table;
+  if v_type.record_table is null then
+    return null;
+  end if;
+  execute format('select to_jsonb(r) from %s r where r.id = $1', v_type.record_table::regclass)
+  into v_row using p_record_id;
+  return coalesce(v_row ->> 'title', v_row ->> 'name');
+end
+$$;
+comment on function rbac.record_title(text, uuid) is
+  'The title (or name) of a record of a registered record table; no access check, callers check read access.';
+revoke all on function rbac.record_title(text, uuid) from public, anon, authenticated;
+
 revoke all on function rbac.readable_record_ids(text, uuid[]), rbac.check_record_access(text, uuid, text) from public;
 grant execute on function rbac.readable_record_ids(text, uuid[]), rbac.check_record_access(text, uuid, text)
   to authenticated, service_role;

@@ -20,6 +20,7 @@ begin
              and m.user_id = p_user_id and not m.is_deleted) then
     raise exception 'You are already a member of this organization' using errcode = '23505';
   end if;
+  perform platform.require_member_capacity(p_invitation.organization_id, false);
 end
 $$;
 

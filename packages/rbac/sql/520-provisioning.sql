@@ -45,6 +45,11 @@ begin
   values (v_organization_id, lower(btrim(p_admin_email)), v_root_role_id,
           rbac.hash_invitation_token(v_token), jsonb_build_object('provisioned', true))
   returning * into v_invitation;
+  -- The operator's trail: who provisioned which tenant for whom (null actor: the service key).
+  insert into platform.platform_action_logs (actor_id, action, target_organization_id, details)
+  values (core.get_current_user_id(), 'provision_tenant', v_organization_id,
+          jsonb_build_object('slug', lower(p_slug), 'admin_email', lower(btrim(p_admin_email)),
+                             'role_name', p_role_name));
   return jsonb_build_object(
     'organization_id', v_organization_id,
     'root_role_id', v_root_role_id,

@@ -48,6 +48,8 @@ begin
   update core.invitations i set status = 'expired'
   where i.organization_id = p_organization_id and lower(i.email) = v_email
     and i.status = 'pending' and i.expires_at <= now();
+  -- A plan with a member limit counts pending invitations as taken seats.
+  perform platform.require_member_capacity(p_organization_id, true);
   begin
     insert into core.invitations (organization_id, email, role_id, unit_id, token_hash, invited_by, metadata)
     values (p_organization_id, v_email, p_role_id, p_unit_id, rbac.hash_invitation_token(v_token),
@@ -195,6 +197,10 @@ begin
   if v_invitation.status not in ('pending', 'expired') then
     raise exception 'Only pending or expired invitations can be resent; this one is %', v_invitation.status
       using errcode = 'P0001';
+  end if;
+  -- An expired invitation takes a seat again once it is re-issued; a live one already counts.
+  if v_invitation.status = 'expired' or v_invitation.expires_at <= now() then
+    perform platform.require_member_capacity(v_invitation.organization_id, true);
   end if;
   update core.invitations i
   set token_hash = rbac.hash_invitation_token(v_token), status = 'pending',

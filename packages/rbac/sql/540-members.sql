@@ -61,6 +61,7 @@ begin
                  and m.organization_id = any (core.my_organization_ids())) then
     raise exception 'Invite people who are not yet in one of your organizations' using errcode = '42501';
   end if;
+  perform platform.require_member_capacity(p_org_id, false);
   insert into core.memberships (organization_id, user_id, role_id)
   values (p_org_id, p_user_id, p_role_id)
   on conflict (organization_id, user_id) do update set role_id = excluded.role_id, is_deleted = false;
@@ -163,7 +164,9 @@ declare
   v_organization_id uuid := coalesce(new.organization_id, old.organization_id);
   v_owners integer;
 begin
-  if not exists (select 1 from core.organizations o where o.id = v_organization_id) then
+  -- A deleted organization (soft, or gone with its rows) needs no owner: its people may leave
+  -- and their accounts may be deleted.
+  if not exists (select 1 from core.organizations o where o.id = v_organization_id and not o.is_deleted) then
     return null;
   end if;
   select count(*) into v_owners from core.memberships m

@@ -73,49 +73,10 @@ create policy deals_update on app.deals for update to authenticated
   )
   with check (organization_id = any ((select core.my_organization_ids())::uuid[]));
 
-create or replace function app.guard_deal() returns trigger
-language plpgsql
-security definer -- reads the caller's role to stamp and check it
-set search_path = ''
-as $$
-declare
-  v_user uuid := core.get_current_user_id();
-begin
-  if tg_op = 'INSERT' then
-    if v_user is not null then
-      -- Owner and owner role come from the caller, never from input.
-      new.owner_id := v_user;
-      new.owner_role_id := rbac.caller_role_id(new.organization_id);
-    end if;
-    return new;
-  end if;
-  if new.organization_id <> old.organization_id or new.owner_id <> old.owner_id
-     or new.owner_role_id <> old.owner_role_id then
-    raise exception 'The organization, owner and owner role of a deal cannot be changed'
-      using errcode = 'P0001';
-  end if;
-  if v_user is not null and new.visibility <> old.visibility and old.owner_id <> v_user
-     and not rbac.is_above(rbac.caller_role_id(old.organization_id), old.owner_role_id) then
-    raise exception 'Only the owner or someone above the owner''s role can change the visibility'
-      using errcode = '42501';
-  end if;
-  if v_user is not null and new.is_deleted and not old.is_deleted then
-    if not rbac.check_resource_access(old.organization_id, old.visibility, old.owner_id,
-                                      old.owner_role_id, 'deals', 'delete') then
-      raise exception 'You cannot delete this deal' using errcode = '42501';
-    end if;
-  elsif v_user is not null
-        and not rbac.check_resource_access(old.organization_id, old.visibility, old.owner_id,
-                                           old.owner_role_id, 'deals', 'update') then
-    raise exception 'You cannot change this deal' using errcode = '42501';
-  end if;
-  return new;
-end
-$$;
-revoke all on function app.guard_deal() from public;
-
+-- The engine's write rules (stamped owner, fixed owner and organization, visibility, update and
+-- delete access): the trigger every record table shares.
 create trigger deals_guard before insert or update on app.deals
-  for each row execute function app.guard_deal();
+  for each row execute function rbac.guard_record('deals', 'deal');
 create trigger deals_touch before insert or update on app.deals
   for each row execute function utils.touch();
 create trigger deals_soft_delete before update on app.deals

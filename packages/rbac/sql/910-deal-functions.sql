@@ -80,8 +80,12 @@ security invoker
 set search_path = ''
 as $$ select * from app.deals d where d.id = p_id $$;
 
+-- A page of the deals the caller may read, newest first; p_visibility narrows it to one
+-- visibility (an unknown value matches no deal). Plain SQL so the planner inlines it and the
+-- policies of app.deals walk the (organization_id, created_at) index.
 create or replace function public.list_deals(
-  p_org_id uuid, p_limit integer default 50, p_offset integer default 0, p_search text default null
+  p_org_id uuid, p_limit integer default 50, p_offset integer default 0, p_search text default null,
+  p_visibility text default null
 ) returns setof app.deals
 language sql stable
 security invoker
@@ -90,13 +94,14 @@ as $$
   select * from app.deals d
   where d.organization_id = p_org_id
     and (p_search is null or d.title ilike '%' || p_search || '%')
+    and (p_visibility is null or d.visibility = p_visibility)
   order by d.created_at desc, d.id
   limit least(greatest(coalesce(p_limit, 50), 1), 500) offset greatest(coalesce(p_offset, 0), 0)
 $$;
 
 revoke all on function public.create_deal(uuid, text, text, numeric),
   public.update_deal(uuid, text, numeric, text, text), public.delete_deal(uuid),
-  public.get_deal(uuid), public.list_deals(uuid, integer, integer, text) from public, anon, authenticated;
+  public.get_deal(uuid), public.list_deals(uuid, integer, integer, text, text) from public, anon, authenticated;
 grant execute on function public.create_deal(uuid, text, text, numeric),
   public.update_deal(uuid, text, numeric, text, text), public.delete_deal(uuid),
-  public.get_deal(uuid), public.list_deals(uuid, integer, integer, text) to authenticated, service_role;
+  public.get_deal(uuid), public.list_deals(uuid, integer, integer, text, text) to authenticated, service_role;

@@ -202,10 +202,10 @@ describe.each(['supabase', 'payload'] as const)('invitations (%s)', (adapter) =>
   it('lists invitations for inviters only', async () => {
     const rows = await db
       .as(t.owner)
-      .query('select email, status, invited_by, invited_by_email from public.list_invitations($1, $2)', [
-        t.orgId,
-        'revoked',
-      ])
+      .query(
+        'select email, status, invited_by, invited_by_email from public.list_invitations($1, $2)',
+        [t.orgId, 'revoked'],
+      )
     expect(rows).toEqual([
       {
         email: 'cancel@example.com',

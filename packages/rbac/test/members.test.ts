@@ -134,3 +134,35 @@ describe.each(['supabase', 'payload'] as const)('member functions (%s)', (adapte
     expect(await db.as(worker).query('select * from public.list_my_units()')).toEqual([])
   })
 })
+
+describe('the one-owner rule and deleted accounts', () => {
+  let db: TestDatabase
+  beforeAll(async () => {
+    db = await createTestDatabase()
+  })
+  afterAll(() => db.close())
+
+  const deleteAccount = (user: TestUser) =>
+    db.asAuthAdmin.query('delete from auth.users where id = $1', [user.id])
+
+  it("keeps an active organization's only owner from deleting their account while others remain", async () => {
+    const t = await createTenant(db, 'Active')
+    await addMember(db, t, await createRole(db, t, 'crew', t.rootRoleId), 'crew')
+    await expect(deleteAccount(t.owner)).rejects.toMatchObject({
+      code: 'P0001',
+      message: 'The last owner cannot leave or be removed; transfer ownership first',
+    })
+  })
+
+  it('lets the owner of a deleted organization delete their account', async () => {
+    const t = await createTenant(db, 'Closed')
+    const crew = await addMember(db, t, await createRole(db, t, 'crew', t.rootRoleId), 'crew')
+    await db.as(t.owner).query('select public.delete_organization($1)', [t.orgId])
+    await deleteAccount(t.owner)
+    const left = await db.query(
+      'select user_id from core.memberships where organization_id = $1 and not is_deleted',
+      [t.orgId],
+    )
+    expect(left.map((m) => m.user_id)).toEqual([crew.id])
+  })
+})

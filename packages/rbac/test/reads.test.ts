@@ -102,11 +102,57 @@ describe.each(['supabase', 'payload'] as const)(
       )
     })
 
+    it('narrows the list to one visibility, still through the policies', async () => {
+      const filter = await createTenant(db, 'Filter')
+      const lead = await createRole(db, filter, 'lead', filter.rootRoleId, ['deals.create'])
+      const rep = await createRole(db, filter, 'rep', lead, ['deals.create', 'deals.read'])
+      const ann = await addMember(db, filter, lead, 'ann')
+      const bob = await addMember(db, filter, rep, 'bob')
+      for (const [who, title, visibility] of [
+        [ann, 'Ann private', 'private'],
+        [ann, 'Ann public', 'public'],
+        [bob, 'Bob private', 'private'],
+        [bob, 'Bob controlled', 'controlled'],
+        [bob, 'Bob public', 'public'],
+      ] as const) {
+        await db
+          .as(who)
+          .query('select public.create_deal($1, $2, $3)', [filter.orgId, title, visibility])
+      }
+      const titles = async (who: TestUser, visibility: string | null) =>
+        (
+          await db
+            .as(who)
+            .query('select title from public.list_deals($1, 50, 0, null, $2) order by title', [
+              filter.orgId,
+              visibility,
+            ])
+        ).map((r) => r.title)
+      // Ann is above Bob's role (and so holds deals.read too); Bob's private deal stays his.
+      expect(await titles(ann, null)).toEqual([
+        'Ann private',
+        'Ann public',
+        'Bob controlled',
+        'Bob public',
+      ])
+      expect(await titles(ann, 'private')).toEqual(['Ann private'])
+      expect(await titles(ann, 'controlled')).toEqual(['Bob controlled'])
+      expect(await titles(ann, 'public')).toEqual(['Ann public', 'Bob public'])
+      expect(await titles(bob, 'public')).toEqual(['Ann public', 'Bob public'])
+      expect(await titles(bob, 'private')).toEqual(['Bob private'])
+      expect(await titles(bob, 'secret')).toEqual([])
+      expect(await titles(stranger, 'public')).toEqual([])
+    })
+
     it('keeps self-service organizations off by default and creates one with its owner when allowed', async () => {
       const loner = await db.createUser({ email: 'loner@reads.test' })
       const setting = (key: string, value: boolean) =>
-        db.query('update platform.platform_settings set value = $2 where key = $1', [key, JSON.stringify(value)])
-      const create = () => db.as(loner).query(`select id, name from public.create_organization('Mine', 'A test')`)
+        db.query('update platform.platform_settings set value = $2 where key = $1', [
+          key,
+          JSON.stringify(value),
+        ])
+      const create = () =>
+        db.as(loner).query(`select id, name from public.create_organization('Mine', 'A test')`)
       const disabled = {
         code: '42501',
         message: 'Creating organizations is disabled; ask the platform operator',
@@ -125,11 +171,13 @@ describe.each(['supabase', 'payload'] as const)(
         expect(org?.name).toBe('Mine')
         // SMTA's root role name, so `get_user_role(org) = 'super_admin'` keeps working.
         expect(
-          await db.as(loner).query('select name, role, role_label from public.list_my_organizations()'),
+          await db
+            .as(loner)
+            .query('select name, role, role_label from public.list_my_organizations()'),
         ).toEqual([{ name: 'Mine', role: 'super_admin', role_label: 'Owner' }])
-        expect(await db.as(loner).query('select public.get_user_role($1) as r', [org?.id])).toEqual([
-          { r: 'super_admin' },
-        ])
+        expect(await db.as(loner).query('select public.get_user_role($1) as r', [org?.id])).toEqual(
+          [{ r: 'super_admin' }],
+        )
         await expect(
           db.as('anon').query(`select * from public.create_organization('X')`),
         ).rejects.toMatchObject({ code: '42501' })

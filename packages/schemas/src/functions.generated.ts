@@ -23,6 +23,18 @@ export const functions = {
     args: z.object({ p_user_id: z.guid(), p_unit_id: z.guid(), p_role_id: z.guid() }),
     returns: z.null(),
   },
+  billing_apply_event: {
+    args: z.object({ p_event: z.json() }),
+    returns: z.string().nullable(),
+  },
+  billing_customer_id: {
+    args: z.object({ p_org_id: z.guid(), p_provider: z.string() }),
+    returns: z.string().nullable(),
+  },
+  billing_seat_state: {
+    args: z.object({ p_org_id: z.guid(), p_provider: z.string() }),
+    returns: z.array(z.object({ provider_subscription_id: z.string().nullable(), quantity: z.number().int().nullable(), seat_count: z.number().int().nullable() })),
+  },
   cancel_invitation: {
     args: z.object({ p_invitation_id: z.guid() }),
     returns: z.null(),
@@ -123,6 +135,10 @@ export const functions = {
     args: z.object({ p_org_id: z.guid() }),
     returns: z.array(z.object({ plan: z.string().nullable(), source: z.string().nullable(), status: z.string().nullable(), features: z.json().nullable(), quantity: z.number().int().nullable(), current_period_end: z.string().nullable(), cancel_at_period_end: z.boolean().nullable() })),
   },
+  get_organization_profile: {
+    args: z.object({ p_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), slug: z.string().nullable(), name: z.string().nullable(), description: z.string().nullable(), logo_file_id: z.guid().nullable(), logo_bucket_id: z.string().nullable(), logo_object_name: z.string().nullable(), timezone: z.string().nullable(), locale: z.string().nullable(), address: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
   get_unit: {
     args: z.object({ p_id: z.guid() }),
     returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), description: z.string().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable() })),
@@ -155,8 +171,16 @@ export const functions = {
     args: z.object({ p_email: z.string(), p_role_id: z.guid() }),
     returns: z.array(z.object({ id: z.guid().nullable(), token: z.string().nullable(), email: z.string().nullable(), expires_at: z.string().nullable() })),
   },
+  is_platform_admin: {
+    args: z.object({}),
+    returns: z.boolean().nullable(),
+  },
+  list_audit_entries: {
+    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish(), p_actor_id: z.guid().nullish(), p_target_table: z.string().nullish(), p_from: z.string().nullish(), p_to: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), actor_id: z.guid().nullable(), actor_name: z.string().nullable(), actor_email: z.string().nullable(), target_table: z.string().nullable(), target_id: z.guid().nullable(), target_label: z.string().nullable(), action: z.string().nullable(), changes: z.json().nullable(), names: z.json().nullable(), created_at: z.string().nullable() })),
+  },
   list_deals: {
-    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish(), p_search: z.string().nullish() }),
+    args: z.object({ p_org_id: z.guid(), p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish(), p_search: z.string().nullish(), p_visibility: z.string().nullish() }),
     returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), title: z.string().nullable(), amount: z.number().nullable(), stage: z.string().nullable(), visibility: z.string().nullable(), owner_id: z.guid().nullable(), owner_role_id: z.guid().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable(), created_by: z.guid().nullable(), updated_by: z.guid().nullable(), is_deleted: z.boolean().nullable(), deleted_at: z.string().nullable(), deleted_by: z.guid().nullable() })),
   },
   list_files: {
@@ -203,13 +227,29 @@ export const functions = {
     args: z.object({ p_org_id: z.guid() }),
     returns: z.array(z.object({ id: z.guid().nullable(), organization_id: z.guid().nullable(), name: z.string().nullable(), description: z.string().nullable(), created_at: z.string().nullable(), updated_at: z.string().nullable() })),
   },
+  platform_get_organization: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), slug: z.string().nullable(), description: z.string().nullable(), status: z.string().nullable(), member_count: z.number().int().nullable(), plan: z.string().nullable(), plan_name: z.string().nullable(), plan_source: z.string().nullable(), plan_status: z.string().nullable(), features: z.json().nullable(), override_plan: z.string().nullable(), override_features: z.json().nullable(), override_expires_at: z.string().nullable(), override_reason: z.string().nullable(), subscription_provider: z.string().nullable(), subscription_status: z.string().nullable(), subscription_quantity: z.number().int().nullable(), is_deleted: z.boolean().nullable(), created_at: z.string().nullable() })),
+  },
   platform_get_settings: {
     args: z.object({}),
     returns: z.array(z.object({ key: z.string().nullable(), value: z.json().nullable(), description: z.string().nullable(), updated_at: z.string().nullable() })),
   },
-  platform_list_organizations: {
+  platform_list_action_logs: {
+    args: z.object({ p_limit: z.number().int().nullish(), p_offset: z.number().int().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), actor_id: z.guid().nullable(), actor_email: z.string().nullable(), action: z.string().nullable(), target_organization_id: z.guid().nullable(), target_organization_name: z.string().nullable(), details: z.json().nullable(), created_at: z.string().nullable() })),
+  },
+  platform_list_feature_flags: {
     args: z.object({}),
-    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), slug: z.string().nullable(), status: z.string().nullable(), member_count: z.number().int().nullable(), is_deleted: z.boolean().nullable(), created_at: z.string().nullable() })),
+    returns: z.array(z.object({ key: z.string().nullable(), description: z.string().nullable(), enabled: z.boolean().nullable(), override_count: z.number().int().nullable(), updated_at: z.string().nullable() })),
+  },
+  platform_list_organization_features: {
+    args: z.object({ p_org_id: z.guid() }),
+    returns: z.array(z.object({ key: z.string().nullable(), description: z.string().nullable(), default_enabled: z.boolean().nullable(), override: z.boolean().nullable(), enabled: z.boolean().nullable() })),
+  },
+  platform_list_organizations: {
+    args: z.object({ p_search: z.string().nullish() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), name: z.string().nullable(), slug: z.string().nullable(), status: z.string().nullable(), member_count: z.number().int().nullable(), plan: z.string().nullable(), plan_name: z.string().nullable(), plan_source: z.string().nullable(), is_deleted: z.boolean().nullable(), created_at: z.string().nullable() })),
   },
   platform_set_admin: {
     args: z.object({ p_user_id: z.guid(), p_is_admin: z.boolean() }),
@@ -220,7 +260,7 @@ export const functions = {
     returns: z.null(),
   },
   platform_set_organization_feature: {
-    args: z.object({ p_org_id: z.guid(), p_key: z.string(), p_enabled: z.boolean() }),
+    args: z.object({ p_org_id: z.guid(), p_key: z.string(), p_enabled: z.boolean().nullish() }),
     returns: z.null(),
   },
   platform_set_organization_permissions: {
@@ -232,7 +272,7 @@ export const functions = {
     returns: z.null(),
   },
   platform_set_subscription_override: {
-    args: z.object({ p_org_id: z.guid(), p_plan: z.string(), p_features: z.json().nullish(), p_expires_at: z.string().nullish(), p_reason: z.string().nullish() }),
+    args: z.object({ p_org_id: z.guid(), p_plan: z.string().nullish(), p_features: z.json().nullish(), p_expires_at: z.string().nullish(), p_reason: z.string().nullish() }),
     returns: z.null(),
   },
   provision_tenant: {
@@ -267,6 +307,10 @@ export const functions = {
     args: z.object({ p_org_id: z.guid() }),
     returns: z.null(),
   },
+  set_organization_logo: {
+    args: z.object({ p_org_id: z.guid(), p_object_name: z.string().nullish() }),
+    returns: z.array(z.object({ logo_file_id: z.guid().nullable(), object_name: z.string().nullable(), previous_object_name: z.string().nullable() })),
+  },
   set_role_permissions: {
     args: z.object({ p_role_id: z.guid(), p_permissions: z.array(z.string()) }),
     returns: z.array(z.string()).nullable(),
@@ -294,6 +338,10 @@ export const functions = {
   update_organization_meta: {
     args: z.object({ p_id: z.guid(), p_logo_file_id: z.guid().nullish(), p_address: z.string().nullish(), p_timezone: z.string().nullish(), p_locale: z.string().nullish() }),
     returns: z.array(z.object({ id: z.guid().nullable(), logo_file_id: z.guid().nullable(), address: z.string().nullable(), timezone: z.string().nullable(), locale: z.string().nullable(), updated_at: z.string().nullable() })),
+  },
+  update_organization_slug: {
+    args: z.object({ p_id: z.guid(), p_slug: z.string() }),
+    returns: z.array(z.object({ id: z.guid().nullable(), slug: z.string().nullable(), updated_at: z.string().nullable() })),
   },
   update_role: {
     args: z.object({ p_role_id: z.guid(), p_name: z.string().nullish(), p_label: z.string().nullish(), p_description: z.string().nullish() }),

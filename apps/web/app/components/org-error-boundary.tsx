@@ -1,4 +1,4 @@
-import { isRouteErrorResponse, useRouteError } from '@remix-run/react'
+import { isRouteErrorResponse, useParams, useRouteError } from '@remix-run/react'
 import { Alert } from '#app/components/ui/alert.tsx'
 import { LinkButton } from '#app/components/ui/button.tsx'
 
@@ -8,6 +8,7 @@ import { LinkButton } from '#app/components/ui/button.tsx'
  */
 export function OrgErrorBoundary() {
   const error = useRouteError()
+  const { slug } = useParams()
   const status = isRouteErrorResponse(error) ? error.status : 500
   const message =
     isRouteErrorResponse(error) && typeof error.data?.message === 'string'
@@ -26,9 +27,16 @@ export function OrgErrorBoundary() {
       <Alert tone={status >= 500 ? 'error' : 'warning'} className="mt-4">
         {message}
       </Alert>
-      <LinkButton to="." relative="path" variant="secondary" className="mt-6" reloadDocument>
-        Try again
-      </LinkButton>
+      {status === 403 && slug ? (
+        // Trying again will not help: offer the way back instead.
+        <LinkButton to={`/org/${slug}/dashboard`} variant="secondary" className="mt-6">
+          Go to the dashboard
+        </LinkButton>
+      ) : (
+        <LinkButton to="." relative="path" variant="secondary" className="mt-6" reloadDocument>
+          Try again
+        </LinkButton>
+      )}
     </div>
   )
 }

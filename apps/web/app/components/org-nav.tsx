@@ -1,7 +1,7 @@
 import { NavLink } from '@remix-run/react'
 import { Icon, type IconName } from '#app/components/icons.tsx'
 import { cn } from '#app/components/ui/cn.ts'
-import type { Access } from '#app/lib/access.ts'
+import { type Access, can } from '#app/lib/access.ts'
 
 type NavItem = {
   /** Relative to /org/<slug>/. */
@@ -22,10 +22,14 @@ export const orgNavItems: NavItem[] = [
   { to: 'members', label: 'Members', icon: 'members' },
   { to: 'units', label: 'Units', icon: 'units' },
   { to: 'roles', label: 'Roles', icon: 'roles' },
-  // Operator screens slot in here (their routes are reserved in app/routes.ts):
-  // { to: 'audit', label: 'Audit log', icon: 'audit', when: (a) => can(a, 'audit.read') },
-  // { to: 'billing', label: 'Billing', icon: 'billing', when: (a) => can(a, 'billing.manage') },
-  // { to: 'settings', label: 'Settings', icon: 'settings', when: (a) => a.isOwner },
+  { to: 'audit', label: 'Audit log', icon: 'audit', when: (a) => can(a, 'audit.read') },
+  { to: 'billing', label: 'Billing', icon: 'billing', when: (a) => can(a, 'billing.manage') },
+  {
+    to: 'settings',
+    label: 'Settings',
+    icon: 'settings',
+    when: (a) => a.isOwner || can(a, 'organization.update'),
+  },
 ]
 
 export function OrgNav({

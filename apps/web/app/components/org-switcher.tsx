@@ -4,7 +4,16 @@ import { Menu, menuItemClasses } from '#app/components/ui/menu.tsx'
 
 type Org = { id: string; slug: string; name: string; roleLabel: string }
 
-function OrgMark({ name }: { name: string }) {
+function OrgMark({ name, logoUrl }: { name: string; logoUrl?: string | null }) {
+  if (logoUrl) {
+    return (
+      <img
+        src={logoUrl}
+        alt=""
+        className="size-8 shrink-0 rounded-lg object-cover ring-1 ring-zinc-200"
+      />
+    )
+  }
   return (
     <span
       aria-hidden="true"
@@ -20,14 +29,23 @@ function OrgMark({ name }: { name: string }) {
  * and refreshes the session, so the token's claims follow. Plain form buttons: works without
  * JavaScript and with the keyboard.
  */
-export function OrgSwitcher({ current, organizations }: { current: Org; organizations: Org[] }) {
+export function OrgSwitcher({
+  current,
+  organizations,
+  logoUrl,
+}: {
+  current: Org
+  organizations: Org[]
+  /** The current organization's logo (settings), shown instead of its initial. */
+  logoUrl?: string | null
+}) {
   return (
     <Menu
       className="w-full"
       summaryClassName="w-full p-1.5 hover:bg-zinc-100"
       label={
         <>
-          <OrgMark name={current.name} />
+          <OrgMark name={current.name} logoUrl={logoUrl} />
           <span className="min-w-0 text-left">
             <span className="sr-only">Organization: </span>
             <span className="block truncate text-sm font-semibold text-zinc-900">

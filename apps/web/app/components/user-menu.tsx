@@ -1,4 +1,4 @@
-import { Form } from '@remix-run/react'
+import { Form, Link } from '@remix-run/react'
 import { Icon } from '#app/components/icons.tsx'
 import { Avatar } from '#app/components/ui/avatar.tsx'
 import { Menu, menuItemClasses } from '#app/components/ui/menu.tsx'
@@ -8,10 +8,13 @@ export function UserMenu({
   email,
   name,
   placement,
+  isPlatformAdmin = false,
 }: {
   email: string
   name: string | null
   placement: 'sidebar' | 'header'
+  /** Shows the way to the operator's screens (/admin). */
+  isPlatformAdmin?: boolean
 }) {
   return (
     <Menu
@@ -34,7 +37,16 @@ export function UserMenu({
     >
       <div>
         <p className="truncate px-2.5 pt-1 pb-1.5 text-xs text-zinc-500">{email}</p>
-        {/* My profile (settings) slots in here. */}
+        <Link to="/account" className={menuItemClasses}>
+          <Icon name="user" className="size-4 text-zinc-400" />
+          Your profile
+        </Link>
+        {isPlatformAdmin ? (
+          <Link to="/admin" className={menuItemClasses}>
+            <Icon name="shield" className="size-4 text-zinc-400" />
+            Platform admin
+          </Link>
+        ) : null}
         <Form method="post" action="/sign-out">
           <button type="submit" className={menuItemClasses}>
             <Icon name="signOut" className="size-4 text-zinc-400" />

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { type BillingEnv, billingEnvSchema } from '@tenantbase/billing/env'
 import { z } from 'zod'
 
 /**
@@ -16,8 +17,18 @@ const envSchema = z.object({
   /** e.g. smtp://127.0.0.1:54325 (the local mail catcher) or smtps://user:pass@smtp.example.com */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://'),
   MAIL_FROM: z.string().min(3),
+  /** stripe or lemon_squeezy, with that provider's keys; empty: no billing (the free plan). */
+  BILLING_PROVIDER: z
+    .union(
+      [z.enum(['stripe', 'lemon_squeezy']), z.literal('').transform(() => undefined)],
+      'must be stripe, lemon_squeezy or empty',
+    )
+    .optional(),
 })
-export type Env = z.infer<typeof envSchema>
+export type Env = z.infer<typeof envSchema> & {
+  /** The billing provider's configuration, or null when BILLING_PROVIDER is empty. */
+  billing: BillingEnv | null
+}
 
 /** Loads the repository's `.env` in development; variables already set win. */
 export function loadDotEnv(from = process.cwd()): string | undefined {
@@ -39,8 +50,14 @@ export function loadDotEnv(from = process.cwd()): string | undefined {
 /** Parses the environment, or throws naming every missing or invalid variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = envSchema.safeParse(source)
-  if (parsed.success) return parsed.data
-  const problems = parsed.error.issues.map((issue) => {
+  // The provider's own keys are checked only when a provider is chosen.
+  const billing =
+    parsed.success && parsed.data.BILLING_PROVIDER ? billingEnvSchema.safeParse(source) : null
+  if (parsed.success && (!billing || billing.success)) {
+    return { ...parsed.data, billing: billing?.success ? billing.data : null }
+  }
+  const issues = [...(parsed.error?.issues ?? []), ...(billing?.error?.issues ?? [])]
+  const problems = issues.map((issue) => {
     const name = issue.path.join('.')
     return source[name] === undefined || source[name] === ''
       ? `${name} is missing`

@@ -1,4 +1,5 @@
 import { data } from '@remix-run/node'
+import type { StorageApiError } from '@supabase/supabase-js'
 import { RpcError } from '@tenantbase/schemas/rpc-error'
 import type { FormFailure } from '#app/lib/forms.ts'
 import { respond, withSessionHeaders } from '#app/lib/http.server.ts'
@@ -12,6 +13,7 @@ export type Refusal = { status: number; message: string }
  * Anything unexpected is rethrown and becomes a 500 with the generic error page.
  */
 export function describeError(error: unknown): Refusal {
+  if (isStorageApiError(error)) return describeStorageError(error)
   if (!(error instanceof RpcError)) throw error
   switch (error.code) {
     case '42501':
@@ -29,6 +31,42 @@ export function describeError(error: unknown): Refusal {
       return { status: 404, message: error.message || 'Not found.' }
     case 'invalid_args':
       return { status: 400, message: 'Some of the values are not valid.' }
+    default:
+      throw error
+  }
+}
+
+/**
+ * Errors of supabase-js' storage client, recognised by the flag storage-js itself checks
+ * (`isStorageError`): the client may come from another copy of the package than this module's.
+ */
+function isStorageApiError(error: unknown): error is StorageApiError {
+  return (
+    error instanceof Error &&
+    (error as { __isStorageError?: unknown }).__isStorageError === true &&
+    'statusCode' in error
+  )
+}
+
+/**
+ * Storage answers HTTP 400 with the real status in `statusCode`; its messages are technical
+ * ("new row violates row-level security policy"), so they are said in words here.
+ */
+function describeStorageError(error: StorageApiError): Refusal {
+  switch (String(error.statusCode ?? error.status)) {
+    case '401':
+    case '403':
+      return { status: 403, message: 'You are not allowed to change the files of this record.' }
+    case '404':
+      return { status: 404, message: 'The file does not exist, or you may not see it.' }
+    case '409':
+      return { status: 409, message: 'A file with this name is already attached.' }
+    case '413':
+      return { status: 413, message: 'The file is larger than the storage limit allows.' }
+    case '415':
+      return { status: 415, message: 'This type of file is not accepted.' }
+    case '400':
+      return { status: 400, message: error.message || 'The file could not be stored.' }
     default:
       throw error
   }
@@ -62,4 +100,9 @@ export function loaderRefusal(session: { headers: Headers }) {
 /** A 404 that does not say whether the thing exists for someone else. */
 export function notFound(session: { headers: Headers }, message: string): never {
   throw data({ message }, { status: 404, headers: withSessionHeaders(session.headers) })
+}
+
+/** A 403 with a sentence, for pages the viewer may not use at all. */
+export function forbidden(session: { headers: Headers }, message: string): never {
+  throw data({ message }, { status: 403, headers: withSessionHeaders(session.headers) })
 }

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { rpc } from '@tenantbase/schemas/rpc'
 import { z } from 'zod'
-import { sendInvitationEmail } from '#app/lib/invitations.server.ts'
+import { invitationLink, sendInvitationEmail } from '#app/lib/invitations.server.ts'
 
 const provisioned = z.object({
   organization_id: z.guid(),
@@ -11,7 +11,11 @@ const provisioned = z.object({
   expires_at: z.string(),
 })
 
-export type ProvisionedTenant = z.infer<typeof provisioned> & { link: string }
+export type ProvisionedTenant = z.infer<typeof provisioned> & {
+  link: string
+  /** Set when the tenant exists but its invitation email could not be sent: pass the link on. */
+  emailError?: string
+}
 
 /**
  * Creates an organization with its owner role and invites its first admin (provision_tenant),
@@ -30,13 +34,19 @@ export async function provisionTenant(
       p_role_name: input.roleName,
     }),
   )
-  const { link } = await sendInvitationEmail({
-    to: input.adminEmail.trim().toLowerCase(),
-    token: result.invitation_token,
-    expiresAt: result.expires_at,
-    organizationName: input.name.trim(),
-    inviterName: null,
-    roleLabel: input.roleName ?? 'Owner',
-  })
+  const link = invitationLink(result.invitation_token)
+  try {
+    await sendInvitationEmail({
+      to: input.adminEmail.trim().toLowerCase(),
+      token: result.invitation_token,
+      expiresAt: result.expires_at,
+      organizationName: input.name.trim(),
+      inviterName: null,
+      roleLabel: input.roleName ?? 'Owner',
+    })
+  } catch (error) {
+    // The tenant exists now and the token is shown only once: keep the link for the caller.
+    return { ...result, link, emailError: (error as Error).message }
+  }
   return { ...result, link }
 }

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, useLoaderData } from '@remix-run/react'
+import { rpc } from '@tenantbase/schemas/rpc'
 import { Logo } from '#app/components/logo.tsx'
 import { Alert } from '#app/components/ui/alert.tsx'
 import { Button } from '#app/components/ui/button.tsx'
+import { loaderRefusal } from '#app/lib/errors.server.ts'
 import { redirectTo, respond } from '#app/lib/http.server.ts'
 import { listMyOrganizations } from '#app/lib/org.server.ts'
 import { getUser } from '#app/lib/supabase.server.ts'
@@ -21,6 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       user,
       `/org/${target.slug}/dashboard${notice ? `?notice=${encodeURIComponent(notice)}` : ''}`,
     )
+  }
+  // Operators are members of no organization: their home is the platform admin.
+  if (await rpc(user.supabase, 'is_platform_admin', {}).catch(loaderRefusal(user))) {
+    return redirectTo(user, '/admin')
   }
   return respond(user, { email: user.email, notice })
 }

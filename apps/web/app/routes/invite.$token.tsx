@@ -12,6 +12,7 @@ import { type FormFailure, failureOf } from '#app/lib/forms.ts'
 import { redirectTo, respond } from '#app/lib/http.server.ts'
 import { type InvitationDetails, readInvitation } from '#app/lib/invitation-state.server.ts'
 import { listMyOrganizations } from '#app/lib/org.server.ts'
+import { keepSeatsInStep } from '#app/lib/seats.server.ts'
 import { getUser, refreshClaims, type SignedIn } from '#app/lib/supabase.server.ts'
 import { usePending } from '#app/lib/use-pending.ts'
 
@@ -86,6 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     p_last_name: form.data.lastName || null,
   })
   const org = (await listMyOrganizations(user)).find((o) => o.isActive)
+  if (org) await keepSeatsInStep(org.id)
   return redirectTo(user, org ? `/org/${org.slug}/dashboard` : '/')
 }
 
@@ -93,6 +95,7 @@ async function accept(user: SignedIn, token: string) {
   try {
     const [joined] = await rpc(user.supabase, 'accept_invitation', { p_token: token })
     if (joined?.organization_id) {
+      await keepSeatsInStep(joined.organization_id)
       await rpc(user.supabase, 'set_active_organization', { p_org_id: joined.organization_id })
       await refreshClaims(user)
     }

@@ -42,8 +42,9 @@ create trigger on_auth_user_created after insert on auth.users
   for each row execute function rbac.admit_new_user();
 
 -- The address of an invited sign-up is confirmed: take the invitation now. If it was revoked,
--- has expired or was taken meanwhile, the account is confirmed without a membership (raising
--- here would block the confirmation itself); a fresh invitation can be accepted later.
+-- has expired or was taken meanwhile, or the plan has no room left, the account is confirmed
+-- without a membership (raising here would block the confirmation itself); a fresh invitation
+-- can be accepted later.
 create or replace function rbac.admit_confirmed_user() returns trigger
 language plpgsql
 security definer -- see rbac.admit_new_user
@@ -57,7 +58,8 @@ begin
   if v_invitation.id is not null and v_invitation.status = 'pending' and v_invitation.expires_at > now()
      and lower(v_invitation.email) = lower(new.email)
      and not exists (select 1 from core.memberships m where m.organization_id = v_invitation.organization_id
-                     and m.user_id = new.id and not m.is_deleted) then
+                     and m.user_id = new.id and not m.is_deleted)
+     and platform.has_member_capacity(v_invitation.organization_id) then
     perform rbac.accept_invitation_for(v_invitation, new.id, new.email);
   end if;
   return new;

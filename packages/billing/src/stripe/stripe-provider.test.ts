@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { BillingError } from '#src/billing-provider.ts'
+import { createBillingProvider } from '#src/create-billing-provider.ts'
+import { readBillingEnv } from '#src/env.ts'
 import { createStripeProvider } from '#src/stripe/create-stripe-provider.ts'
 
 // A local stand-in for api.stripe.com: records each request and answers with fixtures.
@@ -189,5 +191,32 @@ describe('Stripe provider', () => {
     await expect(provider().parseWebhook(payload, new Headers())).rejects.toMatchObject({
       code: 'invalid_signature',
     })
+  })
+
+  it('is configured from env, with STRIPE_API_URL sending API calls elsewhere', async () => {
+    const env = readBillingEnv({
+      BILLING_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_env',
+      STRIPE_WEBHOOK_SECRET: 'whsec_env',
+      STRIPE_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    })
+    const store = {
+      applyEvent: async () => 'ignored',
+      findCustomer: async () => 'cus_from_store',
+      seatState: async () => null,
+    }
+    const billing = createBillingProvider(env, store)
+    expect(
+      await billing.createPortalSession({ organizationId: ORG, returnUrl: 'https://app.test/b' }),
+    ).toEqual({ url: 'https://billing.stripe.test/p/1' })
+    expect(seen.map((s) => [s.path, Object.fromEntries(s.body)])).toEqual([
+      [
+        '/v1/billing_portal/sessions',
+        { customer: 'cus_from_store', return_url: 'https://app.test/b' },
+      ],
+    ])
+    expect(() => readBillingEnv({ BILLING_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'nope' })).toThrow(
+      'Invalid billing environment: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET',
+    )
   })
 })

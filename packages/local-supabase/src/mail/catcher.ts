@@ -115,12 +115,14 @@ function renderInbox(messages: CaughtMessage[]): string {
 
 function renderMessage(m: CaughtMessage): string {
   // The links a reader would click: the anchors of an HTML mail (GoTrue's mails are HTML,
-  // and mention the site URL in prose before the action link), else URLs in the text.
-  const links = m.HTML
+  // and mention the site URL in prose before the action link), else URLs in the text. A mail
+  // often links one address twice (a button and its plain fallback): each is listed once.
+  const found = m.HTML
     ? [...m.HTML.matchAll(/<a\s[^>]*href="([^"]+)"/g)].map((match) =>
         (match[1] as string).replace(/&amp;/g, '&').replace(/&#34;/g, '"').replace(/&#39;/g, "'"),
       )
     : [...m.Text.matchAll(/https?:\/\/\S+/g)].map((match) => match[0])
+  const links = [...new Set(found)]
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(m.Subject)}</title></head>
 <body><p><a href="/">Inbox</a></p><h1>${escapeHtml(m.Subject)}</h1><p>To: ${escapeHtml(m.To.map((t) => t.Address).join(', '))}</p>
 <pre>${escapeHtml(m.Text)}</pre>${links.map((l) => `<p><a class="mail-link" href="${escapeHtml(l)}">${escapeHtml(l)}</a></p>`).join('')}</body></html>`

@@ -229,7 +229,8 @@ export function createStorageService(ctx: GatewayContext) {
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn)
       .sign(secret)
-    return `/object/sign/${bucketId}/${encodePath(name)}?token=${token}`
+    // Storage answers with the path as stored (decoded); supabase-js encodes it once (encodeURI).
+    return `/object/sign/${bucketId}/${name}?token=${token}`
   }
 
   return {

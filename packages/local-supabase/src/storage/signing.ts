@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
 import { SignJWT } from 'jose'
 import { notFound, StorageError } from '#src/storage/errors.ts'
-import { encodePath, type ObjectRow, type StorageService, secret } from '#src/storage/service.ts'
+import { type ObjectRow, type StorageService, secret } from '#src/storage/service.ts'
 import type { Store } from '#src/storage/upload.ts'
 
 /** Signed URLs: for uploads, for downloads one at a time or in batches, and serving them. */
@@ -35,7 +35,7 @@ export function registerSigningRoutes(app: Hono, svc: StorageService, store: Sto
       .setExpirationTime('2h')
       .sign(secret)
     return c.json({
-      url: `/object/upload/sign/${bucketId}/${encodePath(name)}?token=${token}`,
+      url: `/object/upload/sign/${bucketId}/${name}?token=${token}`,
       token,
     })
   })

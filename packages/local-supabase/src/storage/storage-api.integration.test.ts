@@ -36,6 +36,33 @@ describe('objects', () => {
     })
   })
 
+  it('signs names with spaces and parentheses so the URLs supabase-js builds work', async () => {
+    const files = service().storage.from('files')
+    const name = 'names/Q3 proposal (final) é.txt'
+    await files.upload(name, Buffer.from('signed'), { contentType: 'text/plain' })
+    const single = await files.createSignedUrl(name, 60)
+    expect(single.error).toBeNull()
+    // Storage answers with the stored (decoded) path; supabase-js encodes it exactly once.
+    expect(single.data?.signedUrl).toContain('/names/Q3%20proposal%20(final)%20%C3%A9.txt?token=')
+    expect(await (await fetch(single.data?.signedUrl as string)).text()).toBe('signed')
+    const batch = await files.createSignedUrls([name], 60)
+    expect(await (await fetch(batch.data?.[0]?.signedUrl as string)).text()).toBe('signed')
+
+    const upload = await files.createSignedUploadUrl('names/new (draft).txt')
+    expect(upload.error).toBeNull()
+    const put = await files.uploadToSignedUrl(
+      'names/new (draft).txt',
+      upload.data?.token as string,
+      Buffer.from('up'),
+      {
+        contentType: 'text/plain',
+      },
+    )
+    expect(put.error).toBeNull()
+    const { data } = await files.download('names/new (draft).txt')
+    expect(await data?.text()).toBe('up')
+  })
+
   it('lists with list-v2: flat, folded into folders, and paginated by cursor', async () => {
     const files = service().storage.from('files')
     for (const name of ['v2/b.txt', 'v2/a.txt', 'v2/sub/c.txt', 'v2/d.txt'])

@@ -181,9 +181,12 @@ describe('storage', () => {
       id: 'made',
       public: false,
     })
+    // The migrations' buckets (record files, organization logos, user avatars) and this test's.
     expect((await service.storage.listBuckets()).data?.map((b) => b.id).sort()).toEqual([
+      'avatars',
       'deals',
       'docs',
+      'logos',
       'made',
       'pub',
     ])

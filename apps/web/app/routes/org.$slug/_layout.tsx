@@ -1,11 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Outlet, useLoaderData } from '@remix-run/react'
+import { rpc } from '@tenantbase/schemas/rpc'
 import { Logo } from '#app/components/logo.tsx'
 import { OrgNav } from '#app/components/org-nav.tsx'
 import { OrgSwitcher } from '#app/components/org-switcher.tsx'
 import { UserMenu } from '#app/components/user-menu.tsx'
+import { loaderRefusal } from '#app/lib/errors.server.ts'
 import { respond } from '#app/lib/http.server.ts'
 import { requireOrgMember, syncClaims } from '#app/lib/org.server.ts'
+import { publicUrl } from '#app/lib/storage.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.org.name} · Tenantbase` : 'Tenantbase' },
@@ -13,18 +16,27 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const context = await requireOrgMember(request, params)
-  await syncClaims(context)
+  const refusal = loaderRefusal(context)
+  const [isPlatformAdmin, [profile]] = await Promise.all([
+    rpc(context.supabase, 'is_platform_admin', {}).catch(refusal),
+    rpc(context.supabase, 'get_organization_profile', { p_id: context.org.id }).catch(refusal),
+    syncClaims(context),
+  ])
   return respond(context, {
     org: context.org,
+    logoUrl:
+      profile?.logo_bucket_id && profile.logo_object_name
+        ? publicUrl(profile.logo_bucket_id, profile.logo_object_name)
+        : null,
     organizations: context.organizations,
     access: context.access,
-    user: { email: context.email },
+    user: { email: context.email, isPlatformAdmin: isPlatformAdmin ?? false },
   })
 }
 
 /** Inside an organization: sidebar (desktop) or top bar (phone) with switcher and nav. */
 export default function OrgLayout() {
-  const { org, organizations, access, user } = useLoaderData<typeof loader>()
+  const { org, organizations, access, user, logoUrl } = useLoaderData<typeof loader>()
   return (
     <div className="min-h-full">
       <a
@@ -38,22 +50,32 @@ export default function OrgLayout() {
           <Logo to={`/org/${org.slug}/dashboard`} />
         </div>
         <div className="px-3">
-          <OrgSwitcher current={org} organizations={organizations} />
+          <OrgSwitcher current={org} organizations={organizations} logoUrl={logoUrl} />
         </div>
         <div className="mt-4 flex-1 overflow-y-auto px-3">
           <OrgNav slug={org.slug} access={access} orientation="vertical" />
         </div>
         <div className="border-t border-zinc-100 p-3">
-          <UserMenu email={user.email} name={null} placement="sidebar" />
+          <UserMenu
+            email={user.email}
+            name={null}
+            placement="sidebar"
+            isPlatformAdmin={user.isPlatformAdmin}
+          />
         </div>
       </aside>
 
       <header className="sticky top-0 z-10 border-b border-zinc-200 bg-white/95 px-4 pt-3 backdrop-blur md:hidden">
         <div className="flex items-center gap-2 pb-3">
           <div className="min-w-0 flex-1">
-            <OrgSwitcher current={org} organizations={organizations} />
+            <OrgSwitcher current={org} organizations={organizations} logoUrl={logoUrl} />
           </div>
-          <UserMenu email={user.email} name={null} placement="header" />
+          <UserMenu
+            email={user.email}
+            name={null}
+            placement="header"
+            isPlatformAdmin={user.isPlatformAdmin}
+          />
         </div>
         <OrgNav slug={org.slug} access={access} orientation="horizontal" />
       </header>

@@ -8,6 +8,7 @@ import { Card, CardBody, CardHeader } from '#app/components/ui/card.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { can } from '#app/lib/access.ts'
+import { describeAuditEntry } from '#app/lib/audit-sentences.ts'
 import { loaderRefusal } from '#app/lib/errors.server.ts'
 import { formatDateTime, formatMoney } from '#app/lib/format.ts'
 import { respond } from '#app/lib/http.server.ts'
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     rpc(supabase, 'list_organization_members', { p_id: org.id }).catch(refusal),
     rpc(supabase, 'list_deals', { p_org_id: org.id, p_limit: DEAL_COUNT_CAP }).catch(refusal),
     mayReadAudit
-      ? rpc(supabase, 'get_audit_log', { p_org_id: org.id, p_limit: 8 }).catch(refusal)
+      ? rpc(supabase, 'list_audit_entries', { p_org_id: org.id, p_limit: 8 }).catch(refusal)
       : Promise.resolve(null),
   ])
   return respond(context, {
@@ -43,36 +44,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       visibility: d.visibility ?? '',
       updatedAt: d.updated_at,
     })),
-    activity: activity?.map((entry) => ({
-      id: entry.id ?? '',
-      actor: entry.actor_email ?? 'The system',
-      action: entry.action ?? '',
-      target: entry.target_table ?? '',
-      at: entry.created_at,
+    // The same sentences as the audit log page.
+    activity: activity?.map((row) => ({
+      id: row.id ?? '',
+      sentence: describeAuditEntry({
+        actorId: row.actor_id,
+        actorName: row.actor_name,
+        actorEmail: row.actor_email,
+        targetTable: row.target_table ?? '',
+        targetLabel: row.target_label,
+        action: row.action ?? '',
+        changes: (row.changes ?? null) as Record<string, unknown> | null,
+        names: (row.names ?? {}) as Record<string, string | null>,
+      }),
+      at: row.created_at,
     })),
   })
-}
-
-/** Audit entries in words: "Ann created a deal". */
-const TARGETS: Record<string, string> = {
-  'core.organizations': 'the organization',
-  'core.organizations_meta': "the organization's profile",
-  'core.organization_files': 'a file',
-  'core.memberships': 'a membership',
-  'core.invitations': 'an invitation',
-  'core.roles': 'a role',
-  'core.units': 'a unit',
-  'core.unit_memberships': 'a unit membership',
-  'rbac.role_edges': 'a link between roles',
-  'rbac.role_permissions': 'a role permission',
-  'app.deals': 'a deal',
-}
-const ACTIONS: Record<string, string> = {
-  insert: 'created',
-  update: 'changed',
-  delete: 'deleted',
-  soft_delete: 'removed',
-  restore: 'restored',
 }
 
 export default function Dashboard() {
@@ -136,7 +123,21 @@ export default function Dashboard() {
         </Card>
 
         <Card>
-          <CardHeader title="Recent activity" description="Changes in this organization." />
+          <CardHeader
+            title="Recent activity"
+            description="Changes in this organization."
+            actions={
+              data.activity ? (
+                <Link
+                  to="../audit"
+                  relative="path"
+                  className="text-sm font-medium text-indigo-600 hover:text-indigo-500"
+                >
+                  Audit log
+                </Link>
+              ) : null
+            }
+          />
           {data.activity === undefined ? (
             <CardBody>
               <p className="text-sm text-zinc-500">
@@ -147,10 +148,7 @@ export default function Dashboard() {
             <ul className="divide-y divide-zinc-100">
               {data.activity.map((entry) => (
                 <li key={entry.id} className="px-5 py-3 text-sm">
-                  <p className="text-zinc-800">
-                    <span className="font-medium">{entry.actor}</span>{' '}
-                    {ACTIONS[entry.action] ?? entry.action} {TARGETS[entry.target] ?? entry.target}
-                  </p>
+                  <p className="text-zinc-800">{entry.sentence}</p>
                   <p className="text-xs text-zinc-500">{formatDateTime(entry.at)}</p>
                 </li>
               ))}

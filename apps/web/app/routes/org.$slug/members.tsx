@@ -22,6 +22,7 @@ import { type FormResult, failureOf, resultFor } from '#app/lib/forms.ts'
 import { respond } from '#app/lib/http.server.ts'
 import { sendInvitationEmail } from '#app/lib/invitations.server.ts'
 import { type OrgContext, requireOrgMember } from '#app/lib/org.server.ts'
+import { keepSeatsInStep } from '#app/lib/seats.server.ts'
 import { usePending } from '#app/lib/use-pending.ts'
 
 export const ErrorBoundary = OrgErrorBoundary
@@ -243,6 +244,7 @@ async function manageMember(context: OrgContext, formData: FormData) {
       p_org_id: context.org.id,
       p_user_id: target,
     })
+    await keepSeatsInStep(context.org.id)
     return respond(context, {
       ok: true,
       intent,
