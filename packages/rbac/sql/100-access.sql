@@ -138,6 +138,7 @@ comment on function rbac.my_subordinate_role_ids() is 'Every role strictly below
 create or replace function rbac.my_organizations_with(p_code text) returns uuid[]
 language sql stable
 security definer -- see rbac.caller_role_id
+parallel safe -- reads only: a policy using it does not stop a parallel scan
 set search_path = ''
 as $$
   select array(

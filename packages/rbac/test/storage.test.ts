@@ -195,4 +195,19 @@ describe('record-gated storage', () => {
       )
     expect(count).toEqual({ n: 2000 })
   })
+
+  it('keeps every function the storage policies call parallel safe, so a listing can scan in parallel', async () => {
+    // One parallel-unsafe function in any policy of storage.objects keeps every member's listing
+    // of every bucket serial, while the service role's scan runs in parallel.
+    const functions = await db.query(
+      `select distinct p.oid::regprocedure::text as fn, p.proparallel
+       from pg_catalog.pg_policy pol
+       join pg_catalog.pg_depend d on d.classid = 'pg_catalog.pg_policy'::regclass and d.objid = pol.oid
+       join pg_catalog.pg_proc p on d.refclassid = 'pg_catalog.pg_proc'::regclass and d.refobjid = p.oid
+       where pol.polrelid = 'storage.objects'::regclass
+       order by 1`,
+    )
+    expect(functions.map((f) => f.fn)).toContain('rbac.storage_record_keys(text)')
+    expect(functions.filter((f) => f.proparallel !== 's')).toEqual([])
+  })
 })

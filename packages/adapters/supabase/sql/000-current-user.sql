@@ -3,6 +3,7 @@
 
 create or replace function core.get_current_user_id() returns uuid
 language sql stable
+parallel safe -- reads the request's settings, which parallel workers share
 set search_path = ''
 as $$ select auth.uid() $$;
 

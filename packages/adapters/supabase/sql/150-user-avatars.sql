@@ -9,6 +9,7 @@ on conflict (id) do nothing;
 -- The owner of an avatar object, or null when the name is not `<user uuid>/<file>`.
 create or replace function rbac.avatar_user_id(p_name text) returns uuid
 language sql immutable
+parallel safe -- a storage policy calling it must not stop parallel listings of every bucket
 set search_path = ''
 as $$
   select case when p_name ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[^/\\]{1,255}$'
