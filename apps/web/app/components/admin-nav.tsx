@@ -1,5 +1,5 @@
-import { NavLink } from '@remix-run/react'
-import { Icon, type IconName } from '#app/components/icons.tsx'
+import type { IconName } from '#app/components/icons.tsx'
+import { NavItem } from '#app/components/nav-item.tsx'
 import { cn } from '#app/components/ui/cn.ts'
 
 const items: Array<{ to: string; label: string; icon: IconName; end?: boolean }> = [
@@ -22,36 +22,14 @@ export function AdminNav({ orientation }: { orientation: 'vertical' | 'horizonta
         )}
       >
         {items.map((item) => (
-          <li key={item.to} className="shrink-0">
-            <NavLink
-              to={item.to}
-              end={item.end}
-              prefetch="intent"
-              className={({ isActive }) =>
-                cn(
-                  'flex items-center gap-2.5 rounded-lg text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-indigo-600',
-                  orientation === 'vertical' ? 'px-2.5 py-2' : 'px-3 py-1.5',
-                  isActive
-                    ? 'bg-zinc-100 text-zinc-900'
-                    : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900',
-                )
-              }
-            >
-              {({ isActive }) => (
-                <>
-                  <Icon
-                    name={item.icon}
-                    className={cn(
-                      'size-5',
-                      isActive ? 'text-indigo-600' : 'text-zinc-400',
-                      orientation === 'horizontal' && 'hidden',
-                    )}
-                  />
-                  {item.label}
-                </>
-              )}
-            </NavLink>
-          </li>
+          <NavItem
+            key={item.to}
+            to={item.to}
+            end={item.end}
+            label={item.label}
+            icon={item.icon}
+            orientation={orientation}
+          />
         ))}
       </ul>
     </nav>

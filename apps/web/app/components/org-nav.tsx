@@ -1,9 +1,9 @@
-import { NavLink } from '@remix-run/react'
-import { Icon, type IconName } from '#app/components/icons.tsx'
+import type { IconName } from '#app/components/icons.tsx'
+import { NavItem } from '#app/components/nav-item.tsx'
 import { cn } from '#app/components/ui/cn.ts'
 import { type Access, can } from '#app/lib/access.ts'
 
-type NavItem = {
+type OrgNavEntry = {
   /** Relative to /org/<slug>/. */
   to: string
   label: string
@@ -16,7 +16,7 @@ type NavItem = {
  * The organization's sections, in order. A new screen adds its route in app/routes.ts and a
  * line here.
  */
-export const orgNavItems: NavItem[] = [
+export const orgNavItems: OrgNavEntry[] = [
   { to: 'dashboard', label: 'Dashboard', icon: 'home' },
   { to: 'deals', label: 'Deals', icon: 'deals' },
   { to: 'members', label: 'Members', icon: 'members' },
@@ -53,35 +53,13 @@ export function OrgNav({
         )}
       >
         {items.map((item) => (
-          <li key={item.to} className="shrink-0">
-            <NavLink
-              to={`/org/${slug}/${item.to}`}
-              prefetch="intent"
-              className={({ isActive }) =>
-                cn(
-                  'flex items-center gap-2.5 rounded-lg text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-indigo-600',
-                  orientation === 'vertical' ? 'px-2.5 py-2' : 'px-2.5 py-1.5',
-                  isActive
-                    ? 'bg-zinc-100 text-zinc-900'
-                    : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900',
-                )
-              }
-            >
-              {({ isActive }) => (
-                <>
-                  <Icon
-                    name={item.icon}
-                    className={cn(
-                      'size-5',
-                      isActive ? 'text-indigo-600' : 'text-zinc-400',
-                      orientation === 'horizontal' && 'hidden',
-                    )}
-                  />
-                  {item.label}
-                </>
-              )}
-            </NavLink>
-          </li>
+          <NavItem
+            key={item.to}
+            to={`/org/${slug}/${item.to}`}
+            label={item.label}
+            icon={item.icon}
+            orientation={orientation}
+          />
         ))}
       </ul>
     </nav>
