@@ -147,5 +147,10 @@ test('my profile: name, picture, password and email', async ({
   const email = `olivia-${unique()}@e2e.test`
   await page.getByLabel('New email address').fill(email)
   await page.getByRole('button', { name: 'Change email' }).click()
-  await expect(page.getByRole('status').filter({ hasText: email })).toBeVisible()
+  await expect(
+    page.getByRole('status').filter({ hasText: `We sent a confirmation link to ${email}` }),
+  ).toBeVisible()
+  await expect(
+    page.getByRole('status').filter({ hasText: `Waiting for confirmation of ${email}` }),
+  ).toBeVisible()
 })
