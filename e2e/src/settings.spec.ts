@@ -150,7 +150,12 @@ test('my profile: name, picture, password and email', async ({
   await expect(
     page.getByRole('status').filter({ hasText: `We sent a confirmation link to ${email}` }),
   ).toBeVisible()
+  await snapshot(page, 'profile-email-sent')
+  // On the next visit the page still says which address waits for confirmation.
+  await page.reload()
   await expect(
     page.getByRole('status').filter({ hasText: `Waiting for confirmation of ${email}` }),
   ).toBeVisible()
+  await expect(page.getByText(`You sign in with ${tenant.owner.email}.`)).toBeVisible()
+  await snapshot(page, 'profile-email-pending')
 })

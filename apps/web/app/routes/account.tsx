@@ -343,7 +343,7 @@ export default function Account() {
             description={`You sign in with ${data.email}. Invitations are sent to this address.`}
           />
           <CardBody>
-            {data.pendingEmail ? (
+            {data.pendingEmail && !emailResult?.ok ? (
               <Alert tone="info" className="mb-4">
                 Waiting for confirmation of {data.pendingEmail}: follow the link we sent there.
               </Alert>
