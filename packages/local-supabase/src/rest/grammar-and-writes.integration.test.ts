@@ -230,6 +230,14 @@ describe('media types and counts', () => {
     expect(
       (plan.data as unknown as { Plan: { 'Node Type': string } }[])[0]?.Plan['Node Type'],
     ).toBe('Aggregate')
+    const verbose = await stack
+      .client()
+      .from('items')
+      .select('id')
+      .explain({ format: 'json', verbose: true })
+    expect((verbose.data as unknown as Record<string, unknown>[])[0]).toHaveProperty(
+      'Query Identifier',
+    )
   })
 
   it('answers planned and estimated counts with 206 for a partial page', async () => {
