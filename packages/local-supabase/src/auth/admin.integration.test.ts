@@ -209,6 +209,36 @@ describe('what the local stack leaves disabled, as the CLI does', () => {
     })
   })
 
+  it('answers signInWithIdToken with provider_disabled, and its input errors as GoTrue', async () => {
+    const auth = stack.client().auth
+    const google = await auth.signInWithIdToken({ provider: 'google', token: 'mock-id-token' })
+    expect(google.data).toEqual({ user: null, session: null })
+    expect(google.error).toMatchObject({
+      status: 400,
+      code: 'provider_disabled',
+      message: 'Provider (issuer "https://accounts.google.com") is not enabled',
+    })
+    const appleToken = `e30.${Buffer.from('{"iss":"https://appleid.apple.com"}').toString('base64url')}.x`
+    expect(
+      (await auth.signInWithIdToken({ provider: 'apple', token: appleToken })).error,
+    ).toMatchObject({ code: 'provider_disabled', message: expect.stringContaining('appleid') })
+    expect(
+      (await auth.signInWithIdToken({ provider: 'apple', token: 'not-a-jwt' })).error,
+    ).toMatchObject({
+      code: 'validation_failed',
+      message: 'Unable to detect issuer in ID token for Apple provider',
+    })
+    expect(
+      (await auth.signInWithIdToken({ provider: 'custom:acme', token: 'mock-id-token' })).error,
+    ).toMatchObject({ code: 'validation_failed', message: 'Custom OAuth providers are disabled' })
+    expect(
+      await raw('POST', '/token?grant_type=id_token', stack.anonKey, { provider: 'google' }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: 'invalid request', error_description: 'id_token required' },
+    })
+  })
+
   it('answers anonymous sign-in and manual linking with their disabled errors', async () => {
     expect((await stack.client().auth.signInAnonymously()).error).toMatchObject({
       status: 422,

@@ -83,6 +83,13 @@ export async function startCluster(options: StartClusterOptions): Promise<Embedd
     'shared_buffers=128MB',
     '-c',
     'password_encryption=scram-sha-256',
+    // Supabase's image preloads pg_stat_statements, which turns query ids on: EXPLAIN VERBOSE
+    // (PostgREST's vnd.pgrst.plan with options=verbose) then shows a "Query Identifier".
+    '-c',
+    'compute_query_id=on',
+    // The image's development tuning; the planner reads it (EXPLAIN's settings list it).
+    '-c',
+    'effective_cache_size=128MB',
   ]
   if (options.fast) {
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off')

@@ -230,6 +230,24 @@ describe('media types and counts', () => {
     expect(
       (plan.data as unknown as { Plan: { 'Node Type': string } }[])[0]?.Plan['Node Type'],
     ).toBe('Aggregate')
+    const verbose = await stack
+      .client()
+      .from('items')
+      .select('id')
+      .explain({ format: 'json', verbose: true })
+    expect((verbose.data as unknown as Record<string, unknown>[])[0]).toHaveProperty(
+      'Query Identifier',
+    )
+    // The settings that differ from PostgreSQL's defaults, as on the CLI's database.
+    const settings = await stack
+      .client()
+      .from('items')
+      .select('id')
+      .explain({ format: 'json', settings: true })
+    expect((settings.data as unknown as { Settings: unknown }[])[0]?.Settings).toEqual({
+      effective_cache_size: '128MB',
+      search_path: '"public", "public", "extensions"',
+    })
   })
 
   it('answers planned and estimated counts with 206 for a partial page', async () => {

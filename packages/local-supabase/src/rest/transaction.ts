@@ -28,8 +28,9 @@ export async function inTransaction<T>(
       const eq = part.indexOf('=')
       if (eq > 0) cookies[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
     }
+    // PostgREST puts the schema before db-extra-search-path as it is, without removing a
+    // duplicate: "public", "public", "extensions" for public (visible in EXPLAIN's settings).
     const searchPath = [options.schema, 'public', 'extensions']
-      .filter((s, i, all) => all.indexOf(s) === i)
       .map((s) => pg.escapeIdentifier(s))
       .join(', ')
     // One round trip: check the role exists, then set it and the request settings.

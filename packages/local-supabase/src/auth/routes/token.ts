@@ -1,13 +1,17 @@
 import { Hono } from 'hono'
 import { type AuthContext, text } from '#src/auth/auth-context.ts'
 import { AuthError, invalidCredentials, validation } from '#src/auth/errors.ts'
+import { idTokenGrant } from '#src/auth/id-token.ts'
 import { exchangeAuthCode } from '#src/auth/pkce.ts'
 import { refreshTokenGrant } from '#src/auth/refresh.ts'
 import { issueSession } from '#src/auth/tokens.ts'
 import type { UserRow } from '#src/auth/user-json.ts'
 import { checkPassword, findUserByEmail, findUserById } from '#src/auth/users.ts'
 
-/** POST /token: the password, refresh_token and pkce grants (GoTrue's internal/api/token.go). */
+/**
+ * POST /token: the password, refresh_token and pkce grants (GoTrue's internal/api/token.go); the
+ * id_token and web3 grants answer as GoTrue does with their providers off, as the CLI leaves them.
+ */
 export function tokenRoutes(auth: AuthContext): Hono {
   const app = new Hono()
 
@@ -31,6 +35,8 @@ export function tokenRoutes(auth: AuthContext): Hono {
             return issueSession(auth.gateway, db, user, authenticationMethod)
           }),
         )
+      case 'id_token':
+        return idTokenGrant(c, input)
       case 'web3':
         // The CLI leaves [auth.web3.*] disabled.
         throw new AuthError(422, 'web3_provider_disabled', 'Web3 provider is disabled')
