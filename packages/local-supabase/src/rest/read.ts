@@ -21,13 +21,14 @@ export type ReadResult = { body: string; rows: number; total?: number }
 
 /** The relation a path names, reloading the cache once on a miss; else 404 PGRST205. */
 export async function findRelation(req: RestRequest, name: string): Promise<Relation> {
-  for (const cache of [req.cache, await req.reload()]) {
-    const found = cache.relations.find((r) => r.schema === req.schema && r.name === name)
-    if (found) {
-      req.cache = cache
-      return found
-    }
+  const lookup = () => req.cache.relations.find((r) => r.schema === req.schema && r.name === name)
+  // The cache is reloaded only on a miss (a table created since it was loaded).
+  let found = lookup()
+  if (!found) {
+    req.cache = await req.reload()
+    found = lookup()
   }
+  if (found) return found
   const suggestion = closest(
     name,
     req.cache.relations.filter((r) => r.schema === req.schema).map((r) => r.name),

@@ -187,13 +187,11 @@ export async function callFunction(req: RestRequest, name: string) {
     }
   }
   const keys = Object.keys(args)
-  let fn: RestFunction | undefined
-  for (const cache of [req.cache, await req.reload()]) {
-    fn = findFunction(cache, req.schema, name, keys, post, bodyKind)
-    if (fn) {
-      req.cache = cache
-      break
-    }
+  // The cache is reloaded only on a miss (a function created since it was loaded).
+  let fn = findFunction(req.cache, req.schema, name, keys, post, bodyKind)
+  if (!fn) {
+    req.cache = await req.reload()
+    fn = findFunction(req.cache, req.schema, name, keys, post, bodyKind)
   }
   if (!fn) throw noFunction(req.cache, req.schema, name, keys, post, bodyKind)
   const prefs = req.prefs
