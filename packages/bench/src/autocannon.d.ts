@@ -7,6 +7,8 @@ declare module 'autocannon' {
     body?: string
     connections?: number
     duration?: number
+    /** Worker threads that send the load (0: this thread). */
+    workers?: number
   }
   type Result = { requests: { average: number }; non2xx: number; errors: number }
   export default function autocannon(options: Options): Promise<Result>

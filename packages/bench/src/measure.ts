@@ -100,6 +100,55 @@ export async function compare(
   }
 }
 
+/**
+ * Like compare(), but each round runs a block of a then a block of b (the order alternating
+ * between rounds), for an `a` that leaves work behind when it returns (a server finishing a
+ * request after its answer): alternating call by call would bill that work to b. Only the
+ * first call of each block can meet the other side's leftovers, and medians discard it.
+ */
+export async function compareInBlocks(
+  a: (i: number) => Promise<unknown>,
+  b: (i: number) => Promise<unknown>,
+  {
+    rounds = 10,
+    perBlock = 30,
+    warmup = 30,
+  }: { rounds?: number; perBlock?: number; warmup?: number } = {},
+): Promise<Compared> {
+  for (let i = 0; i < warmup; i++) {
+    await a(i)
+    await b(i)
+  }
+  const all = { a: [] as Samples, b: [] as Samples }
+  const ratios: number[] = []
+  const block = async (fn: (i: number) => Promise<unknown>) => {
+    const samples: Samples = []
+    for (let k = 0; k < perBlock; k++) samples.push(await timed(fn, k))
+    return samples
+  }
+  for (let round = 0; round < rounds; round++) {
+    let ra: Samples
+    let rb: Samples
+    if (round % 2 === 0) {
+      ra = await block(a)
+      rb = await block(b)
+    } else {
+      rb = await block(b)
+      ra = await block(a)
+    }
+    ratios.push(median(ra) / median(rb))
+    all.a.push(...ra)
+    all.b.push(...rb)
+  }
+  return {
+    value: median(all.a),
+    baseline: median(all.b),
+    ratio: median(ratios),
+    spread: [Math.min(...ratios), Math.max(...ratios)],
+    samples: all.a.length,
+  }
+}
+
 /** Measures one operation in rounds: the median of all samples and the range of round medians. */
 export async function repeat(
   fn: (i: number) => Promise<unknown>,

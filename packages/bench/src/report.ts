@@ -3,7 +3,7 @@ import type { Compared, Measured } from '#src/measure.ts'
 
 /**
  * One measured row. `ratio` is the median of the rounds' ratios for comparisons (else value /
- * baseline); `goal` is the largest acceptable ratio or value;
+ * baseline); `goal` is the largest acceptable ratio or value (or the smallest acceptable value);
  * `spread` is the range over the measuring rounds (of the ratio when there is a baseline, of the
  * value otherwise), so two runs can be compared with the noise in view.
  */
@@ -32,6 +32,8 @@ export function row(input: {
   maxRatio?: number
   /** … or on the value itself (e.g. 1 ms). */
   maxValue?: number
+  /** A floor on the value instead (e.g. a speed-up of at least 2×). */
+  minValue?: number
 }): BenchRow {
   const baseline = input.baseline ?? null
   const ratio = input.ratio ?? (baseline ? input.value / baseline : null)
@@ -43,6 +45,9 @@ export function row(input: {
   } else if (input.maxValue !== undefined) {
     goal = `≤ ${input.maxValue.toLocaleString('en-US')} ${input.unit}`
     met = input.value <= input.maxValue
+  } else if (input.minValue !== undefined) {
+    goal = `≥ ${input.minValue.toLocaleString('en-US')} ${input.unit}`
+    met = input.value >= input.minValue
   }
   return {
     name: input.name,

@@ -1,36 +1,14 @@
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import { createAuthRoutes } from '#src/auth/routes.ts'
 import type { GatewayContext } from '#src/gateway/context.ts'
+import { corsHeaders } from '#src/gateway/cors.ts'
 import { createRestRoutes } from '#src/rest/routes.ts'
 import { createStorageRoutes } from '#src/storage/routes.ts'
 
 /** The one HTTP entry point, laid out like Supabase's Kong: /auth/v1, /rest/v1, /storage/v1. */
 export function createGatewayApp(ctx: GatewayContext): Hono {
   const app = new Hono()
-  app.use(
-    '*',
-    cors({
-      origin: (origin) => origin,
-      allowHeaders: [
-        'authorization',
-        'apikey',
-        'content-type',
-        'x-client-info',
-        'accept-profile',
-        'content-profile',
-        'prefer',
-        'range',
-        'x-upsert',
-        'x-supabase-api-version',
-        'cache-control',
-      ],
-      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['content-range', 'x-total-count', 'link', 'x-supabase-api-version'],
-      credentials: true,
-      maxAge: 3600,
-    }),
-  )
+  app.use('*', corsHeaders())
   app.route('/auth/v1', createAuthRoutes(ctx))
   app.route('/rest/v1', createRestRoutes(ctx))
   app.route('/storage/v1', createStorageRoutes(ctx))

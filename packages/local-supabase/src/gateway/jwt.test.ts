@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { generateKeyPair, SignJWT } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { describeJwtFailure } from '#src/gateway/caller.ts'
 import { createSigner, JwtVerificationError } from '#src/gateway/jwt.ts'
-import { ANON_KEY } from '#src/keys.ts'
+import { ANON_KEY, JWT_SECRET } from '#src/keys.ts'
 
 let dir: string
 beforeAll(async () => {
@@ -100,6 +100,72 @@ describe("refused tokens in each service's words", () => {
       gotrueMessage:
         'invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired',
       storageMessage: '"exp" claim timestamp check failed',
+    })
+  })
+})
+
+describe('tokens verified before', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it("are refused as expired once their exp has passed, in every service's words", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'))
+    const signer = await createSigner()
+    const exp = Math.floor(Date.now() / 1000) + 60
+    const user = await signer.signAccessToken({ sub: 'u1', role: 'authenticated', exp })
+    const key = await new SignJWT({ role: 'anon', exp })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(JWT_SECRET))
+    for (const token of [user, key]) {
+      const first = await signer.verify(token)
+      expect(await signer.verify(token)).toEqual(first)
+    }
+    vi.setSystemTime(new Date('2030-01-01T00:00:59Z'))
+    expect(await signer.verify(user)).toMatchObject({ sub: 'u1' })
+    // exp is the first second at which the token is refused (jose's rule, no clock tolerance).
+    vi.setSystemTime(new Date('2030-01-01T00:01:00Z'))
+    for (const token of [user, key]) {
+      const error = await failureOf(signer.verify(token))
+      expect(error).toBeInstanceOf(JwtVerificationError)
+      expect(describeJwtFailure(error)).toMatchObject({ reason: 'expired', message: 'JWT expired' })
+    }
+  })
+
+  it('are refused before their nbf, and accepted from it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'))
+    const signer = await createSigner()
+    const now = Math.floor(Date.now() / 1000)
+    const token = await signer.signAccessToken({ sub: 'u2', nbf: now, exp: now + 60 })
+    await signer.verify(token)
+    vi.setSystemTime(new Date('2029-12-31T23:59:59Z'))
+    expect(await failureOf(signer.verify(token))).toMatchObject({ kind: 'invalid' })
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'))
+    expect(await signer.verify(token)).toMatchObject({ sub: 'u2' })
+  })
+
+  it('share claims no caller can change for the next request', async () => {
+    const signer = await createSigner()
+    const token = await signer.signAccessToken({ sub: 'u3', app_metadata: { provider: 'email' } })
+    const claims = (await signer.verify(token)) as { sub: string; app_metadata: object }
+    expect(() => {
+      claims.sub = 'someone-else'
+    }).toThrow(TypeError)
+    expect(() => Object.assign(claims.app_metadata, { admin: true })).toThrow(TypeError)
+    expect(await signer.verify(token)).toMatchObject({
+      sub: 'u3',
+      app_metadata: { provider: 'email' },
+    })
+  })
+
+  it('still refuse a forged signature of a token seen before', async () => {
+    const signer = await createSigner()
+    expect(await signer.verify(ANON_KEY)).toMatchObject({ role: 'anon' })
+    const [header, payload] = ANON_KEY.split('.')
+    expect(await failureOf(signer.verify(`${header}.${payload}.AAAA`))).toMatchObject({
+      kind: 'bad_signature',
     })
   })
 })

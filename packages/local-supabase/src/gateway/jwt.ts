@@ -11,6 +11,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose'
+import { createVerifiedTokens } from '#src/gateway/verified-tokens.ts'
 import { JWT_SECRET } from '#src/keys.ts'
 
 export type Signer = {
@@ -42,8 +43,6 @@ export class JwtVerificationError extends Error {
   }
 }
 
-const secret = new TextEncoder().encode(JWT_SECRET)
-
 type StoredKey = { kid: string; privateJwk: JWK }
 
 /**
@@ -59,11 +58,22 @@ export async function createSigner(options: { keyFile?: string } = {}): Promise<
   const { d: _private, ...publicFields } = privateJwk
   const publicKey = await importJWK({ ...publicFields, key_ops: ['verify'] }, 'ES256')
   const publicJwk = { ...publicFields, kid, alg: 'ES256', use: 'sig', key_ops: ['verify'] }
+  // Imported once: given the raw bytes, jose would import them again on every verification.
+  const secret = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(JWT_SECRET),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  )
+  const verified = createVerifiedTokens()
   return {
     jwks: { keys: [publicJwk] },
     signAccessToken: (claims) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' }).sign(privateKey),
     verify: async (token) => {
+      const known = verified.get(token)
+      if (known) return known
       const parts = token.split('.').length
       if (parts !== 3) throw new JwtVerificationError('malformed', { parts })
       let header: ReturnType<typeof decodeProtectedHeader>
@@ -74,12 +84,14 @@ export async function createSigner(options: { keyFile?: string } = {}): Promise<
       }
       const alg = header.alg
       const tokenKid = typeof header.kid === 'string' ? header.kid : undefined
-      let key: Uint8Array | Awaited<ReturnType<typeof importJWK>>
+      let key: typeof secret | Awaited<ReturnType<typeof importJWK>>
       if (alg === 'HS256') key = secret
       else if (alg === 'ES256' && tokenKid === kid) key = publicKey
       else throw new JwtVerificationError('unknown_key', { kid: tokenKid, alg })
       try {
-        return (await jwtVerify(token, key, { algorithms: [alg] })).payload
+        const { payload } = await jwtVerify(token, key, { algorithms: [alg] })
+        verified.remember(token, payload)
+        return payload
       } catch (error) {
         const code = (error as { code?: string }).code
         if (code === 'ERR_JWT_EXPIRED') throw new JwtVerificationError('expired', { alg })

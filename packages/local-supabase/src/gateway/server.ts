@@ -35,13 +35,17 @@ export async function startGateway(options: {
       const url = new URL(options.databaseUrl)
       url.username = login
       url.password = 'postgres'
-      found = new pg.Pool({
+      const config: pg.PoolConfig & { pipeline?: boolean } = {
         connectionString: url.toString(),
         max: 10,
         idleTimeoutMillis: 10_000,
         // Without it a connection attempt to a host that never answers waits forever.
         connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-      })
+        // REST sends a request's BEGIN, settings and statement without waiting for each answer
+        // (rest/transaction.ts). Queries awaited one by one behave as on any connection.
+        pipeline: login === 'authenticator',
+      }
+      found = new pg.Pool(config)
       // A dropped connection (database restart) must not take the gateway down: the pool drops
       // the broken client and opens a new connection for the next request.
       found.on('error', () => undefined)

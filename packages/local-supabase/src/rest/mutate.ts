@@ -215,8 +215,9 @@ async function runMutation(
     req.c,
     req.caller,
     { readOnly: false, rollback: tx.rollback, schema: req.schema, timezone: prefs.timezone },
-    async (client) => {
-      const { rows } = await client.query(sql, params.values)
+    async (tx) => {
+      // Not `last`: the singular and max-affected checks below may still roll the write back.
+      const { rows } = await tx.query(sql, params.values)
       const row = rows[0] as { affected: number; inserted?: number; body: string | null }
       if (req.media.kind === 'object' && row.affected !== 1) throw singularityError(row.affected)
       if (

@@ -1,4 +1,3 @@
-import type pg from 'pg'
 import { RestError } from '#src/rest/errors.ts'
 import { ident, Params } from '#src/rest/filters.ts'
 import { buildReadPlan, type PlanSource, type ReadNode } from '#src/rest/read-plan.ts'
@@ -15,19 +14,20 @@ import {
   singularityError,
 } from '#src/rest/response.ts'
 import type { Relation } from '#src/rest/schema-cache.ts'
-import { inTransaction, txRollback } from '#src/rest/transaction.ts'
+import { inTransaction, type Transaction, txRollback } from '#src/rest/transaction.ts'
 
 export type ReadResult = { body: string; rows: number; total?: number }
 
 /** The relation a path names, reloading the cache once on a miss; else 404 PGRST205. */
 export async function findRelation(req: RestRequest, name: string): Promise<Relation> {
-  for (const cache of [req.cache, await req.reload()]) {
-    const found = cache.relations.find((r) => r.schema === req.schema && r.name === name)
-    if (found) {
-      req.cache = cache
-      return found
-    }
+  const lookup = () => req.cache.relations.find((r) => r.schema === req.schema && r.name === name)
+  // The cache is reloaded only on a miss (a table created since it was loaded).
+  let found = lookup()
+  if (!found) {
+    req.cache = await req.reload()
+    found = lookup()
   }
+  if (found) return found
   const suggestion = closest(
     name,
     req.cache.relations.filter((r) => r.schema === req.schema).map((r) => r.name),
@@ -42,14 +42,18 @@ export async function findRelation(req: RestRequest, name: string): Promise<Rela
   )
 }
 
-/** Runs a read plan: body, row count, and the total when a count was asked for. */
+/**
+ * Runs a read plan: body, row count, and the total when a count was asked for. `last`: nothing
+ * after the read can roll the request back, so its final statement may take the COMMIT along.
+ */
 export async function runRead(
   req: RestRequest,
-  client: pg.PoolClient,
+  tx: Transaction,
   plan: ReadNode,
   from: string,
   alias: string,
   params: Params,
+  { last = false }: { last?: boolean } = {},
 ): Promise<ReadResult> {
   const builder = new SelectBuilder(req.cache, params, req.ctx.config.api.max_rows)
   const main = builder.build(plan, from, alias, { topLevel: true })
@@ -58,16 +62,18 @@ export async function runRead(
       ['analyze', 'verbose', 'settings', 'buffers', 'wal'].includes(o),
     )
     const explain = `explain (${[...options, `format ${req.media.format}`].join(', ')}) ${bodySql(main.sql, { kind: 'json' })}`
-    const { rows } = await client.query(explain, params.values)
+    const { rows } = await tx.query(explain, params.values, { last })
     const body =
       req.media.format === 'json'
         ? JSON.stringify(rows[0]?.['QUERY PLAN'])
         : rows.map((r) => r['QUERY PLAN']).join('\n')
     return { body, rows: 0 }
   }
-  const { rows } = await client.query(bodySql(main.sql, req.media), params.values)
-  const result: ReadResult = { body: rows[0]?.body, rows: rows[0]?.n ?? 0 }
   const count = req.prefs.count
+  const { rows } = await tx.query(bodySql(main.sql, req.media), params.values, {
+    last: last && !count,
+  })
+  const result: ReadResult = { body: rows[0]?.body, rows: rows[0]?.n ?? 0 }
   if (count) {
     const countParams = new Params()
     const counting = new SelectBuilder(req.cache, countParams, undefined).build(plan, from, alias, {
@@ -75,13 +81,13 @@ export async function runRead(
     })
     const countSql = `select count(*)::bigint as n from (${counting.sql}) as _pgrst_c`
     if (count === 'exact') {
-      result.total = Number((await client.query(countSql, countParams.values)).rows[0]?.n)
+      result.total = Number((await tx.query(countSql, countParams.values)).rows[0]?.n)
     } else {
-      const planned = await plannedRows(client, countSql, countParams.values)
+      const planned = await plannedRows(tx, countSql, countParams.values)
       const max = req.ctx.config.api.max_rows
       result.total =
         count === 'estimated' && planned <= max
-          ? Number((await client.query(countSql, countParams.values)).rows[0]?.n)
+          ? Number((await tx.query(countSql, countParams.values)).rows[0]?.n)
           : planned
     }
   }
@@ -89,11 +95,11 @@ export async function runRead(
 }
 
 /** The planner's row estimate of the counted rows (Prefer: count=planned). */
-async function plannedRows(client: pg.PoolClient, countSql: string, values: unknown[]) {
+async function plannedRows(tx: Transaction, countSql: string, values: unknown[]) {
   const inner = countSql
     .replace(/^select count\(\*\)::bigint as n from \(/, '')
     .replace(/\) as _pgrst_c$/, '')
-  const { rows } = await client.query(`explain (format json) ${inner}`, values)
+  const { rows } = await tx.query(`explain (format json) ${inner}`, values)
   const plan = rows[0]?.['QUERY PLAN']?.[0]?.Plan as { 'Plan Rows'?: number } | undefined
   return Math.round(plan?.['Plan Rows'] ?? 0)
 }
@@ -131,14 +137,15 @@ export async function readTable(req: RestRequest, table: string) {
     req.c,
     req.caller,
     { readOnly: true, rollback: tx.rollback, schema: req.schema, timezone: req.prefs.timezone },
-    (client) =>
+    (transaction) =>
       runRead(
         req,
-        client,
+        transaction,
         plan,
         `${ident(relation.schema)}.${ident(relation.name)}`,
         relation.name,
         params,
+        { last: true },
       ),
   )
   return readResponse(req, result, plan)

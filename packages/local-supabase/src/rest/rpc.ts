@@ -187,13 +187,11 @@ export async function callFunction(req: RestRequest, name: string) {
     }
   }
   const keys = Object.keys(args)
-  let fn: RestFunction | undefined
-  for (const cache of [req.cache, await req.reload()]) {
-    fn = findFunction(cache, req.schema, name, keys, post, bodyKind)
-    if (fn) {
-      req.cache = cache
-      break
-    }
+  // The cache is reloaded only on a miss (a function created since it was loaded).
+  let fn = findFunction(req.cache, req.schema, name, keys, post, bodyKind)
+  if (!fn) {
+    req.cache = await req.reload()
+    fn = findFunction(req.cache, req.schema, name, keys, post, bodyKind)
   }
   if (!fn) throw noFunction(req.cache, req.schema, name, keys, post, bodyKind)
   const prefs = req.prefs
@@ -239,20 +237,23 @@ export async function callFunction(req: RestRequest, name: string) {
     ]),
   }
   if (fn.returnKind === 'void') {
-    await inTransaction(req.ctx, c, req.caller, options, (client) =>
-      client.query(`select ${call}`, params.values),
+    await inTransaction(req.ctx, c, req.caller, options, (tx) =>
+      tx.query(`select ${call}`, params.values, { last: true }),
     )
     return send(c, 204, null, { ...headers, 'content-range': contentRange(0, -1, undefined) })
   }
   if (fn.returnKind === 'scalar') {
-    const result = await inTransaction(req.ctx, c, req.caller, options, async (client) => {
+    const result = await inTransaction(req.ctx, c, req.caller, options, async (tx) => {
       if (!fn.returnsSet) {
-        const { rows } = await client.query(`select to_json(${call})::text as body`, params.values)
+        const { rows } = await tx.query(`select to_json(${call})::text as body`, params.values, {
+          last: true,
+        })
         return { body: rows[0]?.body ?? 'null', rows: 1 }
       }
-      const { rows } = await client.query(
+      const { rows } = await tx.query(
         `select coalesce(json_agg(_r.v), '[]')::text as body, count(*)::int as n from ${call} as _r(v)`,
         params.values,
+        { last: true },
       )
       return { body: rows[0]?.body as string, rows: rows[0]?.n as number }
     })
@@ -280,14 +281,13 @@ export async function callFunction(req: RestRequest, name: string) {
     { ignore: post ? new Set() : ignore },
   )
   void filterKeys
-  const result = await inTransaction(req.ctx, c, req.caller, options, async (client) => {
-    const read = await runRead(req, client, plan, call, fn.name, params)
-    if (
-      prefs.handling === 'strict' &&
-      prefs.maxAffected !== undefined &&
-      read.rows > prefs.maxAffected
-    )
-      throw maxAffectedError(read.rows)
+  // A strict max-affected check may still roll the call back after its statement.
+  const maxAffected = prefs.handling === 'strict' ? prefs.maxAffected : undefined
+  const result = await inTransaction(req.ctx, c, req.caller, options, async (tx) => {
+    const read = await runRead(req, tx, plan, call, fn.name, params, {
+      last: maxAffected === undefined,
+    })
+    if (maxAffected !== undefined && read.rows > maxAffected) throw maxAffectedError(read.rows)
     return read
   })
   if (!fn.returnsSet && req.media.kind !== 'plan') {
