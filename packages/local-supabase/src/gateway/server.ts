@@ -70,6 +70,11 @@ export async function startGateway(options: {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s))
     s.once('error', reject)
+    // Idle connections stay open for a minute, as behind Supabase's Kong. With Node's 5 s a
+    // client can reuse a connection just as the server closes it and see a reset (busy
+    // machines and long uploads hit this); headers may take a moment longer than that.
+    s.keepAliveTimeout = 65_000
+    s.headersTimeout = 66_000
   })
   const port = (server.address() as AddressInfo).port
   ctx.apiUrl = `http://${host}:${port}`
