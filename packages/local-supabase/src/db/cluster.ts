@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
@@ -58,6 +58,24 @@ export type StartClusterOptions = {
 
 const isRoot = () => process.getuid?.() === 0
 
+/**
+ * The first existing folder on the way to `target` that users other than its owner cannot
+ * enter. Started as root, PostgreSQL runs as the OS user postgres, which must reach its
+ * binaries (in the checkout's node_modules) and its data directory.
+ */
+export function closedToOthers(target: string): string | undefined {
+  const folders: string[] = []
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    folders.unshift(dir)
+    if (path.dirname(dir) === dir) break
+  }
+  for (const dir of folders) {
+    if (!existsSync(dir)) return undefined
+    if ((statSync(dir).mode & 0o001) === 0) return dir
+  }
+  return undefined
+}
+
 export function connectionUrl(host: string, port: number, user: string, database = 'postgres') {
   return `postgresql://${encodeURIComponent(user)}:${LOCAL_PASSWORD}@${host}:${port}/${database}`
 }
@@ -65,6 +83,15 @@ export function connectionUrl(host: string, port: number, user: string, database
 /** Starts (initialising on first use) an embedded PostgreSQL cluster whose superuser is supabase_admin. */
 export async function startCluster(options: StartClusterOptions): Promise<EmbeddedCluster> {
   const host = '127.0.0.1'
+  const closed = isRoot()
+    ? (closedToOthers(import.meta.dirname) ?? closedToOthers(path.dirname(options.dataDir)))
+    : undefined
+  if (closed) {
+    throw new LocalStackError(
+      'database_unreachable_folder',
+      `Started as root, the stack runs PostgreSQL as the OS user postgres, which cannot enter ${closed} (only its owner can).\nFix: \`chmod o+x ${closed}\`, or start the stack as a normal user.`,
+    )
+  }
   if (!(await isPortFree(options.port))) {
     throw new LocalStackError(
       'port_in_use',

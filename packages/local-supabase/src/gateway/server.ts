@@ -1,3 +1,4 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import pg from 'pg'
@@ -73,8 +74,9 @@ export async function startGateway(options: {
     // Idle connections stay open for a minute, as behind Supabase's Kong. With Node's 5 s a
     // client can reuse a connection just as the server closes it and see a reset (busy
     // machines and long uploads hit this); headers may take a moment longer than that.
-    s.keepAliveTimeout = 65_000
-    s.headersTimeout = 66_000
+    const http = s as Server
+    http.keepAliveTimeout = 65_000
+    http.headersTimeout = 66_000
   })
   const port = (server.address() as AddressInfo).port
   ctx.apiUrl = `http://${host}:${port}`
