@@ -8,8 +8,9 @@ insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_typ
 values ('logos', 'logos', true, 1048576, array['image/png', 'image/jpeg', 'image/webp', 'image/gif'])
 on conflict (id) do nothing;
 
--- The organization of a logo object, or null when the name is not `<organization uuid>/<file>`.
-create or replace function rbac.logo_organization_id(p_name text) returns uuid
+-- The folder of an object named `<uuid>/<file>` in the logos and avatars buckets (an
+-- organization's or a person's), or null when the name has another form.
+create or replace function rbac.object_folder_id(p_name text) returns uuid
 language sql immutable
 parallel safe -- a storage policy calling it must not stop parallel listings of every bucket
 set search_path = ''
@@ -18,26 +19,26 @@ as $$
                and p_name !~ '[\x00-\x1f]' and split_part(p_name, '/', 2) not in ('.', '..')
     then split_part(p_name, '/', 1)::uuid end
 $$;
-comment on function rbac.logo_organization_id(text) is
-  'The organization id of a logos object name `<organization_id>/<file>`; null when malformed.';
-revoke all on function rbac.logo_organization_id(text) from public;
-grant execute on function rbac.logo_organization_id(text) to authenticated, service_role;
+comment on function rbac.object_folder_id(text) is
+  'The uuid folder of an object name `<uuid>/<file>` (logos: organization id, avatars: user id); null when malformed.';
+revoke all on function rbac.object_folder_id(text) from public;
+grant execute on function rbac.object_folder_id(text) to authenticated, service_role;
 
 -- The caller's organization sets are computed once per statement (SPEC §4.4).
 create policy organization_logos_select on storage.objects for select to authenticated
   using (bucket_id = 'logos'
-         and rbac.logo_organization_id(name) = any ((select core.my_organization_ids())::uuid[]));
+         and rbac.object_folder_id(name) = any ((select core.my_organization_ids())::uuid[]));
 create policy organization_logos_insert on storage.objects for insert to authenticated
   with check (bucket_id = 'logos'
-              and rbac.logo_organization_id(name) = any ((select rbac.my_organizations_with('organization.update'))::uuid[]));
+              and rbac.object_folder_id(name) = any ((select rbac.my_organizations_with('organization.update'))::uuid[]));
 create policy organization_logos_update on storage.objects for update to authenticated
   using (bucket_id = 'logos'
-         and rbac.logo_organization_id(name) = any ((select rbac.my_organizations_with('organization.update'))::uuid[]))
+         and rbac.object_folder_id(name) = any ((select rbac.my_organizations_with('organization.update'))::uuid[]))
   with check (bucket_id = 'logos'
-              and rbac.logo_organization_id(name) = any ((select rbac.my_organizations_with('organization.update'))::uuid[]));
+              and rbac.object_folder_id(name) = any ((select rbac.my_organizations_with('organization.update'))::uuid[]));
 create policy organization_logos_delete on storage.objects for delete to authenticated
   using (bucket_id = 'logos'
-         and rbac.logo_organization_id(name) = any ((select rbac.my_organizations_with('organization.update'))::uuid[]));
+         and rbac.object_folder_id(name) = any ((select rbac.my_organizations_with('organization.update'))::uuid[]));
 
 -- Makes an uploaded object the organization's logo (null removes the logo). Returns the object
 -- of the previous logo, which the app removes from the bucket.
@@ -57,7 +58,7 @@ begin
   join core.organization_files f on f.id = m.logo_file_id and not f.is_deleted
   where m.organization_id = p_org_id;
   if p_object_name is not null then
-    if rbac.logo_organization_id(p_object_name) is distinct from p_org_id then
+    if rbac.object_folder_id(p_object_name) is distinct from p_org_id then
       raise exception 'A logo must be stored in the logos bucket under the organization''s folder'
         using errcode = '22023';
     end if;
