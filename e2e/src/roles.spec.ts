@@ -86,6 +86,25 @@ test('an owner builds a role DAG with a diamond, then renames, re-parents, re-pe
   expect(salesBox.y).toBe(marketingBox.y)
   expect(salesBox.x).not.toBe(marketingBox.x)
   expect(analystBox.y).toBeGreaterThan(salesBox.y)
+  // Fitted to the new graph without a reload: every role lies inside the canvas.
+  const canvas = graph.getByRole('application', { name: 'Role hierarchy' })
+  const outside = async () => {
+    const frame = await canvas.boundingBox()
+    const names = []
+    for (const name of ['Owner', 'Sales lead', 'Marketing lead', 'Analyst']) {
+      const role = await graph.getByRole('link', { name: new RegExp(`^${name} `) }).boundingBox()
+      const inside =
+        frame &&
+        role &&
+        role.x >= frame.x &&
+        role.y >= frame.y &&
+        role.x + role.width <= frame.x + frame.width &&
+        role.y + role.height <= frame.y + frame.height
+      if (!inside) names.push(name)
+    }
+    return names
+  }
+  await expect.poll(outside).toEqual([])
 
   // The list view says the same, for keyboard and screen-reader users.
   const table = page.getByRole('table', { name: 'Roles' })

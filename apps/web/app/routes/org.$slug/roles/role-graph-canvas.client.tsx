@@ -61,6 +61,33 @@ function RoleNodeView({ data }: NodeProps<RoleNode>) {
 }
 
 const nodeTypes = { role: RoleNodeView }
+
+/**
+ * Each node's size and the place of its two handles (the 6 px dots centred on the top and bottom
+ * borders) are given up front, so React Flow draws edges and fits the view from the layout alone.
+ * Left to measure them in the browser, it drops the measurements of a node re-created by a
+ * re-render (a role added, a parent changed) and does not always take them again: the edges
+ * between such nodes were not drawn, and the view was not fitted to the new graph.
+ */
+const HANDLE = 6
+const handles: NonNullable<Node['handles']> = [
+  {
+    type: 'target',
+    position: Position.Top,
+    x: NODE_WIDTH / 2 - HANDLE / 2,
+    y: -HANDLE / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+  {
+    type: 'source',
+    position: Position.Bottom,
+    x: NODE_WIDTH / 2 - HANDLE / 2,
+    y: NODE_HEIGHT - HANDLE / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+]
 const FIT = { padding: 0.15, maxZoom: 1.1 }
 
 /**
@@ -90,6 +117,8 @@ export default function RoleGraphCanvas(props: RoleGraphProps) {
         position: { x: role.x, y: role.y },
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
+        measured: { width: NODE_WIDTH, height: NODE_HEIGHT },
+        handles,
         draggable: false,
         selectable: false,
         data: {
