@@ -8,6 +8,7 @@ import {
   subscriptionEvent,
 } from '#src/fixtures/stripe.ts'
 import { expect, test } from '#src/fixtures/test.ts'
+import { unique } from '#src/fixtures/unique.ts'
 import { stackStatus } from '#src/stack-status.ts'
 
 test('checkout on Stripe, then a signed webhook upgrades the plan; a bad signature and a replay change nothing; seats follow a removal', async ({
@@ -162,4 +163,43 @@ test('the public pricing page lists the plans on offer', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'Sign in to upgrade (Pro)' })).toBeVisible()
   await expectAccessible(page)
   await snapshot(page, 'pricing')
+})
+
+test("a plan's member limit stops an invitation with a sentence, keeps what was typed, and a cancelled invitation frees the seat", async ({
+  page,
+  tenants,
+  failures,
+}) => {
+  failures.allow(400, /\/members/)
+  const tenant = await tenants.create({ name: 'Small Team' })
+  const memberRole = await tenant.createRole('Member')
+  const pending = await tenant.invite(memberRole)
+  const { error } = await tenants.service.rpc('platform_set_subscription_override', {
+    p_org_id: tenant.id,
+    p_plan: 'team',
+    p_features: { members: 2 },
+  })
+  expect(error).toBeNull()
+  const email = `over-${unique()}@e2e.test`
+
+  await signIn(page, tenant.owner.email, tenant.owner.password)
+  await page.goto(`/org/${tenant.slug}/members`)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' })
+  await page.getByRole('button', { name: 'Send invitation' }).click()
+  await expect(page.getByRole('alert')).toHaveText(
+    'The Team plan allows 2 members and no seat is left (members: 1, pending invitations: 1). Upgrade the plan, remove a member or cancel an invitation to invite someone else',
+  )
+  await expect(page.getByLabel('Email')).toHaveValue(email)
+  await expect(page.getByRole('row', { name: new RegExp(email) })).toHaveCount(0)
+  await snapshot(page, 'members-limit')
+
+  await page.getByLabel(`Cancel the invitation to ${pending.email}`).click()
+  await page.getByRole('button', { name: 'Cancel invitation' }).click()
+  await expect(page.getByRole('row', { name: new RegExp(pending.email) })).toHaveCount(0)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' })
+  await page.getByRole('button', { name: 'Send invitation' }).click()
+  await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${email}.`)
+  await expect(page.getByRole('row', { name: new RegExp(email) })).toContainText('Member')
 })

@@ -1,9 +1,11 @@
+import { createHmac } from 'node:crypto'
 import { createTestDatabase, type TestDatabase } from '@tenantbase/local-supabase/testing'
 import pg from 'pg'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BillingProvider } from '#src/billing-provider.ts'
 import { handleBillingWebhook } from '#src/handle-billing-webhook.ts'
+import { createLemonSqueezyProvider } from '#src/lemon-squeezy/create-lemon-squeezy-provider.ts'
 import { createStripeProvider } from '#src/stripe/create-stripe-provider.ts'
 import { syncSeats } from '#src/sync-seats.ts'
 
@@ -246,5 +248,97 @@ describe('webhook sync', () => {
     }
     expect(await syncSeats(recording, pool, orgId)).toMatchObject({ quantity: 1 })
     expect(calls).toEqual([['sub_life', 1]])
+  })
+})
+
+describe('webhook sync with Lemon Squeezy', () => {
+  // Lemon Squeezy signs the raw body with HMAC-SHA256 (X-Signature, hex) and sends no event id.
+  const lemon = createLemonSqueezyProvider({
+    apiKey: 'ls_test_key',
+    storeId: '12',
+    webhookSecret: 'ls-sync-secret',
+    lookupCustomer: async () => undefined,
+  })
+  let lsOrg: string
+  beforeAll(async () => {
+    const [row] = await db
+      .as('service_role')
+      .query(`select public.provision_tenant('Lemon', 'lemon', 'owner@lemon.test') as t`)
+    lsOrg = row?.t.organization_id
+    await db.query(
+      `insert into platform.subscription_products (provider, provider_price_id, plan, name, amount, features)
+       values ('lemon_squeezy', '555', 'team', 'Team', 900, '{"seats": true}')`,
+    )
+  })
+  const lsEvent = (name: string, status: string, quantity: number, updatedAt: string) =>
+    JSON.stringify({
+      meta: { event_name: name, custom_data: { organization_id: lsOrg } },
+      data: {
+        type: 'subscriptions',
+        id: '77',
+        attributes: {
+          status,
+          variant_id: 555,
+          customer_id: 42,
+          user_email: 'billing@lemon.test',
+          renews_at: '2030-01-01T00:00:00.000000Z',
+          ends_at: null,
+          cancelled: false,
+          first_subscription_item: { id: 901, quantity },
+          updated_at: updatedAt,
+        },
+      },
+    })
+  const deliverLs = (body: string, secret = 'ls-sync-secret') =>
+    handleBillingWebhook(
+      lemon,
+      new Request('https://app.test/api/webhooks/lemon-squeezy', {
+        method: 'POST',
+        headers: { 'x-signature': createHmac('sha256', secret).update(body).digest('hex') },
+        body,
+      }),
+      pool,
+    )
+  const lsPlan = async () =>
+    (
+      await db
+        .as('service_role')
+        .query('select plan, source, status, quantity from public.get_organization_plan($1)', [
+          lsOrg,
+        ])
+    )[0]
+
+  it('applies a signed subscription event, ignores its replay and refuses a bad signature', async () => {
+    const created = lsEvent('subscription_created', 'active', 2, '2029-01-01T00:00:00.000000Z')
+    expect(await deliverLs(created)).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'applied' },
+    })
+    expect(await lsPlan()).toEqual({
+      plan: 'team',
+      source: 'subscription',
+      status: 'active',
+      quantity: 2,
+    })
+    expect(await deliverLs(created)).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'duplicate' },
+    })
+    const before = await db.query('select count(*)::int as n from platform.billing_events')
+    const forged = lsEvent('subscription_updated', 'past_due', 9, '2029-01-02T00:00:00.000000Z')
+    expect(await deliverLs(forged, 'not-the-secret')).toEqual({
+      status: 400,
+      body: { received: false, error: 'Invalid Lemon Squeezy signature' },
+    })
+    expect(await db.query('select count(*)::int as n from platform.billing_events')).toEqual(before)
+    expect(await lsPlan()).toMatchObject({ status: 'active', quantity: 2 })
+    const expired = lsEvent('subscription_expired', 'expired', 2, '2029-02-01T00:00:00.000000Z')
+    expect((await deliverLs(expired)).body.outcome).toBe('applied')
+    expect(await lsPlan()).toEqual({
+      plan: 'free',
+      source: 'free',
+      status: 'active',
+      quantity: null,
+    })
   })
 })

@@ -55,11 +55,17 @@ describe('grants and the membership gate', () => {
   })
 
   it('answers a missing or invisible row with PT404 or 42501, never P0002 (PostgREST: 500)', async () => {
+    // SELECT … INTO STRICT raises P0002 (no_data_found) when nothing is found.
+    const intoStrict = String.raw`\minto\s+strict\M`
+    expect(
+      await db.query('select $1 ~* $2 as hit', ['select id into\n   strict v from t', intoStrict]),
+    ).toEqual([{ hit: true }])
     const rows = await db.query(
       `select p.oid::regprocedure::text as fn from pg_proc p
        where p.pronamespace::regnamespace::text in ('core', 'utils', 'platform', 'app', 'rbac', 'public')
-         and (p.prosrc ilike '%P0002%' or p.prosrc ~* 'intos+strict' or p.prosrc ilike '%no_data_found%')
+         and (p.prosrc ilike '%P0002%' or p.prosrc ~* $1 or p.prosrc ilike '%no_data_found%')
        order by 1`,
+      [intoStrict],
     )
     expect(rows).toEqual([])
   })

@@ -233,6 +233,27 @@ describe('malformed input', () => {
       statusCode: '400',
       message: 'Invalid cacheControl: control characters are not allowed',
     })
+    // A bare LF inside the file part's Content-Type line (a CRLF would end the line).
+    const boundary = 'crlf-boundary'
+    const raw = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name=""; filename="f.txt"',
+      'Content-Type: text/plain\nx-evil: 1',
+      '',
+      'x',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n')
+    const viaType = await fetch(`${stack.url}/storage/v1/object/files/crlf/type.txt`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: raw,
+    })
+    expect(viaType.status).toBe(400)
+    expect(await viaType.json()).toMatchObject({
+      statusCode: '400',
+      message: 'Invalid contentType: control characters are not allowed',
+    })
     expect((await service().storage.from('files').list('crlf')).data).toEqual([])
   })
 
