@@ -317,3 +317,28 @@ describe('tokens across restarts', () => {
     expect(error).toMatchObject({ code: 'PGRST301', message: 'No suitable key or wrong key type' })
   })
 })
+
+describe('a database that keeps dying', () => {
+  it('is restarted up to five times a minute; the sixth exit stops the stack, which says why', async () => {
+    const stackPid = cli.state()?.pid as number
+    for (let exit = 1; exit <= 6; exit++) {
+      const dbPid = cli.state()?.db_pid as number
+      process.kill(dbPid, 'SIGKILL')
+      if (exit === 6) break
+      // The restart writes the new server's pid to the state file.
+      const deadline = Date.now() + 20_000
+      while (cli.state()?.db_pid === dbPid && Date.now() < deadline) await sleep(100)
+      expect(cli.state()?.db_pid, `restart after exit ${exit}`).not.toBe(dbPid)
+    }
+    expect(await waitForExit(stackPid, 20_000)).toBe(true)
+    const reason =
+      'PostgreSQL exited 6 times within a minute (last: signal SIGKILL), so the stack stopped.'
+    const log = await readFile(path.join(cli.home, 'stack.log'), 'utf8')
+    expect(log).toContain(`stopping the stack: ${reason}`)
+    const run = await cli.run(['status'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toBe(
+      `The local stack stopped: ${reason}\nFix: \`pnpm stack:start\` (the log is ${path.join(cli.home, 'stack.log')}).\n`,
+    )
+  }, 120_000)
+})
