@@ -1,5 +1,6 @@
 import { expectAccessible } from '#src/fixtures/axe.ts'
-import { signIn } from '#src/fixtures/session.ts'
+import { waitForEmail } from '#src/fixtures/mail.ts'
+import { signIn, signOut } from '#src/fixtures/session.ts'
 import { snapshot } from '#src/fixtures/snapshots.ts'
 import {
   deliverStripeEvent,
@@ -11,7 +12,7 @@ import { expect, test } from '#src/fixtures/test.ts'
 import { unique } from '#src/fixtures/unique.ts'
 import { stackStatus } from '#src/stack-status.ts'
 
-test('checkout on Stripe, then a signed webhook upgrades the plan; a bad signature and a replay change nothing; seats follow a removal', async ({
+test('checkout on Stripe, then a signed webhook upgrades the plan; a bad signature and a replay change nothing; seats follow a removal and a join', async ({
   page,
   tenants,
 }) => {
@@ -125,6 +126,30 @@ test('checkout on Stripe, then a signed webhook upgrades the plan; a bad signatu
       proration_behavior: 'create_prorations',
     },
   ])
+
+  // Sending an invitation takes no seat; the person joining from it does.
+  const email = `joiner-${unique()}@e2e.test`
+  tenants.forgetLater(email)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' })
+  await page.getByRole('button', { name: 'Send invitation' }).click()
+  await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${email}.`)
+  const seatQuantities = async () =>
+    (await stripeState()).requests
+      .filter((r) => r.method === 'POST' && r.path === `/v1/subscriptions/${subscription.id}`)
+      .map((r) => r.body['items[0][quantity]'])
+  expect(await seatQuantities()).toEqual(['1'])
+  const link = (await waitForEmail(email, /invited you to join Billed Co/)).links.find((l) =>
+    l.includes('/invite/'),
+  )
+  await signOut(page)
+  await page.goto(link as string)
+  await page.getByLabel('First name').fill('Jo')
+  await page.getByLabel('Last name').fill('Iner')
+  await page.getByLabel('Password').fill('a long password')
+  await page.getByRole('button', { name: 'Create account and join' }).click()
+  await expect(page).toHaveURL(`/org/${tenant.slug}/dashboard`)
+  expect(await seatQuantities()).toEqual(['1', '2'])
 })
 
 test('the webhook routes answer only signed POSTs of the configured provider', async () => {

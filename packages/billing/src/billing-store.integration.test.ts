@@ -97,20 +97,22 @@ describe('billing store over the API (service key)', () => {
       seatCount: 1,
     })
     const calls: Array<[string, number]> = []
+    const subscription = (id: string, quantity: number) => ({
+      id,
+      status: 'active' as const,
+      priceId: 'price_api_pro',
+      quantity,
+      currentPeriodEnd: null,
+      cancelAtPeriodEnd: false,
+      organizationId: orgId,
+      customerId: 'cus_over_api',
+    })
     const recording: BillingProvider = {
       ...provider,
+      getSubscription: async (id) => subscription(id, 3),
       updateSeats: async (id, quantity) => {
         calls.push([id, quantity])
-        return {
-          id,
-          status: 'active',
-          priceId: 'price_api_pro',
-          quantity,
-          currentPeriodEnd: null,
-          cancelAtPeriodEnd: false,
-          organizationId: orgId,
-          customerId: 'cus_over_api',
-        }
+        return subscription(id, quantity)
       },
     }
     expect(await syncSeats(recording, store, orgId)).toMatchObject({ quantity: 1 })

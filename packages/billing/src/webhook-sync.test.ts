@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@tenantbase/local-supabas
 import pg from 'pg'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BillingProvider } from '#src/billing-provider.ts'
+import type { BillingProvider, NormalizedSubscription } from '#src/billing-provider.ts'
 import { handleBillingWebhook } from '#src/handle-billing-webhook.ts'
 import { createLemonSqueezyProvider } from '#src/lemon-squeezy/create-lemon-squeezy-provider.ts'
 import { createStripeProvider } from '#src/stripe/create-stripe-provider.ts'
@@ -228,26 +228,42 @@ describe('webhook sync', () => {
       .query('select public.platform_set_subscription_override($1, null)', [orgId])
   })
 
-  it('syncs the seat quantity with the member count', async () => {
+  it('syncs the seat quantity with the member count, as the provider counts it', async () => {
+    // The provider's subscription; the stored one (quantity 5, from the last event) lags it.
+    let providerQuantity = 3
     const calls: [string, number][] = []
+    const live = (quantity: number): NormalizedSubscription => ({
+      id: 'sub_life',
+      status: 'active',
+      priceId: 'price_pro',
+      quantity,
+      currentPeriodEnd: null,
+      cancelAtPeriodEnd: false,
+      organizationId: orgId,
+      customerId: 'cus_life',
+    })
     const recording: BillingProvider = {
       ...provider,
+      getSubscription: async () => live(providerQuantity),
       updateSeats: async (id, quantity) => {
         calls.push([id, quantity])
-        return {
-          id,
-          status: 'active',
-          priceId: 'price_pro',
-          quantity,
-          currentPeriodEnd: null,
-          cancelAtPeriodEnd: false,
-          organizationId: orgId,
-          customerId: 'cus_life',
-        }
+        providerQuantity = quantity
+        return live(quantity)
       },
     }
     expect(await syncSeats(recording, pool, orgId)).toMatchObject({ quantity: 1 })
     expect(calls).toEqual([['sub_life', 1]])
+    // In step with the provider, though the stored quantity still says 5: nothing to send.
+    expect((await plan())?.quantity).toBe(5)
+    expect(await syncSeats(recording, pool, orgId)).toBeNull()
+    // A provider that counts 5 while the stored state says 5 still gets the member count.
+    providerQuantity = 5
+    const stored = await syncSeats(recording, pool, orgId)
+    expect(stored).toMatchObject({ quantity: 1 })
+    expect(calls).toEqual([
+      ['sub_life', 1],
+      ['sub_life', 1],
+    ])
   })
 })
 
