@@ -1,19 +1,27 @@
-import { expect, test } from '@playwright/test'
 import { decodeJwt } from 'jose'
+import { expect, test } from '#src/fixtures/test.ts'
+import { unique } from '#src/fixtures/unique.ts'
 import { client, stackStatus } from './stack-status.ts'
 
 test('an invited admin follows the email link and lands signed in to their organization', async ({
   page,
+  tenants,
+  failures,
 }) => {
   const status = stackStatus()
+  // The mail catcher's own pages have no favicon.
+  failures.allow(404, new RegExp(`^${status.mail_url}/favicon`))
+  const id = unique()
+  const email = `admin-${id}@e2e.test`
+  tenants.forgetLater(email)
   const service = client(status.service_role_key)
   const provisioned = await service.rpc('provision_tenant', {
     p_name: 'E2E Corp',
-    p_slug: `e2e-${Date.now()}`,
-    p_admin_email: 'admin@e2e.test',
+    p_slug: `e2e-${id}`,
+    p_admin_email: email,
   })
   expect(provisioned.error).toBeNull()
-  const invite = await service.auth.admin.inviteUserByEmail('admin@e2e.test', {
+  const invite = await service.auth.admin.inviteUserByEmail(email, {
     data: { invitation_token: provisioned.data.invitation_token },
     // The Auth-only flow lands on the mail catcher's page (the app has its own invitations).
     redirectTo: `${status.mail_url}/`,
@@ -22,8 +30,11 @@ test('an invited admin follows the email link and lands signed in to their organ
 
   await page.goto(status.mail_url)
   await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible()
-  await page.getByRole('link', { name: 'You have been invited' }).first().click()
-  await expect(page.getByText('To: admin@e2e.test')).toBeVisible()
+  await page
+    .getByRole('row', { name: new RegExp(email) })
+    .getByRole('link', { name: 'You have been invited' })
+    .click()
+  await expect(page.getByText(`To: ${email}`)).toBeVisible()
   await page.locator('a.mail-link').first().click()
 
   await page.waitForURL(/#access_token=/)
@@ -31,7 +42,7 @@ test('an invited admin follows the email link and lands signed in to their organ
   const accessToken = fragment.get('access_token') as string
   expect(fragment.get('type')).toBe('invite')
   expect(decodeJwt(accessToken)).toMatchObject({
-    email: 'admin@e2e.test',
+    email,
     tenant_id: provisioned.data.organization_id,
   })
 
@@ -40,6 +51,7 @@ test('an invited admin follows the email link and lands signed in to their organ
   expect(organizations.data.map((o: { name: string; role: string }) => [o.name, o.role])).toEqual([
     ['E2E Corp', 'Owner'],
   ])
+  await admin.rpc('delete_organization', { p_id: provisioned.data.organization_id })
 
   // The link is single use: a second click lands on the error the app must show.
   await page.goBack()
@@ -53,7 +65,7 @@ test('an invited admin follows the email link and lands signed in to their organ
 test('a stranger cannot sign up without an invitation', async () => {
   const status = stackStatus()
   const { data, error } = await client(status.anon_key).auth.signUp({
-    email: 'stranger@e2e.test',
+    email: `stranger-${unique()}@e2e.test`,
     password: 'password123',
   })
   expect(data.session).toBeNull()

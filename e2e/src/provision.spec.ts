@@ -55,6 +55,7 @@ test('pnpm provision creates a tenant and its admin joins from the invitation in
   await page.goto(stackStatus().mail_url)
   await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible()
   await page
+    .getByRole('row', { name: new RegExp(admin) })
     .getByRole('link', { name: 'You have been invited to join Journey Co on Tenantbase' })
     .click()
   await page.getByRole('link', { name: printed }).click()
