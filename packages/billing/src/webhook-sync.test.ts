@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto'
 import { createTestDatabase, type TestDatabase } from '@tenantbase/local-supabase/testing'
 import pg from 'pg'
 import Stripe from 'stripe'
@@ -6,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BillingProvider, NormalizedSubscription } from '#src/billing-provider.ts'
 import { handleBillingWebhook } from '#src/handle-billing-webhook.ts'
 import { createLemonSqueezyProvider } from '#src/lemon-squeezy/create-lemon-squeezy-provider.ts'
+import {
+  lemonSqueezySignature,
+  lemonSqueezySubscription,
+} from '#src/lemon-squeezy/test-payloads.ts'
 import { createStripeProvider } from '#src/stripe/create-stripe-provider.ts'
 import { syncSeats } from '#src/sync-seats.ts'
 
@@ -289,28 +292,14 @@ describe('webhook sync with Lemon Squeezy', () => {
   const lsEvent = (name: string, status: string, quantity: number, updatedAt: string) =>
     JSON.stringify({
       meta: { event_name: name, custom_data: { organization_id: lsOrg } },
-      data: {
-        type: 'subscriptions',
-        id: '77',
-        attributes: {
-          status,
-          variant_id: 555,
-          customer_id: 42,
-          user_email: 'billing@lemon.test',
-          renews_at: '2030-01-01T00:00:00.000000Z',
-          ends_at: null,
-          cancelled: false,
-          first_subscription_item: { id: 901, quantity },
-          updated_at: updatedAt,
-        },
-      },
+      ...lemonSqueezySubscription({ quantity, status, updatedAt }),
     })
   const deliverLs = (body: string, secret = 'ls-sync-secret') =>
     handleBillingWebhook(
       lemon,
       new Request('https://app.test/api/webhooks/lemon-squeezy', {
         method: 'POST',
-        headers: { 'x-signature': createHmac('sha256', secret).update(body).digest('hex') },
+        headers: { 'x-signature': lemonSqueezySignature(body, secret) },
         body,
       }),
       pool,

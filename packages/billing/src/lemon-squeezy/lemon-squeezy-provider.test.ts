@@ -1,29 +1,17 @@
-import { createHmac } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLemonSqueezyProvider } from '#src/lemon-squeezy/create-lemon-squeezy-provider.ts'
+import {
+  lemonSqueezySignature,
+  lemonSqueezySubscription,
+} from '#src/lemon-squeezy/test-payloads.ts'
 
 // The SDK calls the global fetch; these tests answer in its place and record what it sent.
 const ORG = '3f0c6a3e-1b7d-4c55-9a1e-5d2f8b9c0a11'
 type Seen = { method: string; url: string; body: unknown; auth: string | null }
 let seen: Seen[] = []
 const realFetch = globalThis.fetch
-const lsSubscription = (quantity: number, status = 'active') => ({
-  data: {
-    type: 'subscriptions',
-    id: '77',
-    attributes: {
-      status,
-      variant_id: 555,
-      customer_id: 42,
-      user_email: 'billing@acme.test',
-      renews_at: '2030-01-01T00:00:00.000000Z',
-      ends_at: null,
-      cancelled: status === 'cancelled',
-      first_subscription_item: { id: 901, quantity },
-      updated_at: '2029-01-01T00:00:00.000000Z',
-    },
-  },
-})
+const lsSubscription = (quantity: number, status = 'active') =>
+  lemonSqueezySubscription({ quantity, status })
 
 beforeEach(() => {
   seen = []
@@ -140,7 +128,7 @@ describe('Lemon Squeezy provider', () => {
       meta: { event_name: 'subscription_updated', custom_data: { organization_id: ORG } },
       ...lsSubscription(5, 'on_trial'),
     })
-    const signature = createHmac('sha256', 'ls-secret').update(body).digest('hex')
+    const signature = lemonSqueezySignature(body, 'ls-secret')
     const event = await provider().parseWebhook(body, new Headers({ 'x-signature': signature }))
     expect(event).toMatchObject({
       provider: 'lemon_squeezy',
