@@ -1,7 +1,12 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { type Cluster, freePort, SUPERUSER, startCluster } from '@tenantbase/local-supabase/cluster'
+import {
+  type EmbeddedCluster,
+  freePort,
+  SUPERUSER,
+  startCluster,
+} from '@tenantbase/local-supabase/cluster'
 import { startGateway } from '@tenantbase/local-supabase/gateway'
 import { loadStackConfig } from '@tenantbase/local-supabase/gateway/config'
 import { ANON_KEY, SERVICE_ROLE_KEY } from '@tenantbase/local-supabase/keys'
@@ -13,7 +18,7 @@ import {
 } from '@tenantbase/local-supabase/platform'
 
 export type BenchStack = {
-  cluster: Cluster
+  cluster: EmbeddedCluster
   database: string
   apiUrl: string
   anonKey: string

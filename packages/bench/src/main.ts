@@ -56,6 +56,7 @@ async function main() {
           { api_url: api.url, anon_key: api.anonKey, service_role_key: api.serviceRoleKey },
           authenticator,
           log,
+          stack.cluster,
         )),
       )
   } finally {
