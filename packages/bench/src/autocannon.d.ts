@@ -10,6 +10,6 @@ declare module 'autocannon' {
     /** Worker threads that send the load (0: this thread). */
     workers?: number
   }
-  type Result = { requests: { average: number; total: number }; non2xx: number; errors: number }
+  type Result = { requests: { average: number }; non2xx: number; errors: number }
   export default function autocannon(options: Options): Promise<Result>
 }

@@ -114,7 +114,7 @@ export async function stackBench(
   return rows
 }
 
-type Load = { perSecond: number; total: number; cpu: number | undefined; wallUs: number }
+type Load = { perSecond: number; cpu: number | undefined; wallUs: number }
 
 /**
  * Requests per second at 1, 8 and 32 clients (autocannon from a worker thread: the load comes
@@ -160,7 +160,7 @@ async function throughputRows(
       pgBefore === undefined || pgAfter === undefined
         ? undefined
         : own.user + own.system + (pgAfter - pgBefore)
-    return { perSecond: result.requests.average, total: result.requests.total, cpu, wallUs }
+    return { perSecond: result.requests.average, cpu, wallUs }
   }
   log('load: warming up')
   await load(8, 2)
