@@ -57,9 +57,22 @@ describe('grants and the membership gate', () => {
   it('answers a missing or invisible row with PT404 or 42501, never P0002 (PostgREST: 500)', async () => {
     // SELECT … INTO STRICT raises P0002 (no_data_found) when nothing is found.
     const intoStrict = String.raw`\minto\s+strict\M`
+    // The pattern itself, on samples: it must see INTO STRICT across lines and in any case, and
+    // leave alone words that only contain it.
+    const samples = [
+      'select id into\n   strict v from t',
+      'SELECT id INTO STRICT v',
+      'select pinto strict',
+      'select id into strictly_named',
+    ]
     expect(
-      await db.query('select $1 ~* $2 as hit', ['select id into\n   strict v from t', intoStrict]),
-    ).toEqual([{ hit: true }])
+      await db.query('select s, s ~* $2 as hit from unnest($1::text[]) s', [samples, intoStrict]),
+    ).toEqual([
+      { s: samples[0], hit: true },
+      { s: samples[1], hit: true },
+      { s: samples[2], hit: false },
+      { s: samples[3], hit: false },
+    ])
     const rows = await db.query(
       `select p.oid::regprocedure::text as fn from pg_proc p
        where p.pronamespace::regnamespace::text in ('core', 'utils', 'platform', 'app', 'rbac', 'public')
