@@ -197,6 +197,45 @@ test('without JavaScript the upload form still works, and a taken name is refuse
   expect((await download(page, 'report.pdf')).toString()).toBe('%PDF-1.4 first')
 })
 
+test("a file chosen before the page's script has run is uploaded once it has", async ({
+  page,
+  tenants,
+}) => {
+  const tenant = await tenants.create()
+  const created = await tenant.owner.client.rpc('create_deal', {
+    p_org_id: tenant.id,
+    p_title: 'Renewal',
+  })
+  const dealUrl = `/org/${tenant.slug}/deals/${(created.data as { id: string }).id}`
+  await signIn(page, tenant.owner.email, tenant.owner.password)
+
+  // The page's scripts are held back, as on a slow connection, until the file is chosen.
+  let releaseScripts = () => {}
+  const scriptsHeld = new Promise<void>((resolve) => {
+    releaseScripts = resolve
+  })
+  await page.route(/\/assets\/[^?]+\.js(\?.*)?$/, async (route) => {
+    await scriptsHeld
+    await route.continue()
+  })
+  await page.goto(dealUrl, { waitUntil: 'commit' })
+  await expect(page.getByText('Choose files, then upload them.')).toBeVisible()
+  await page.getByLabel('Choose files').setInputFiles({
+    name: 'early.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4 early'),
+  })
+  releaseScripts()
+
+  // Once the script runs, the Upload button is gone, so the chosen file goes without it.
+  await expect(page.getByText('Drag files here, or choose them.')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Upload' })).toHaveCount(0)
+  await expect(page.getByRole('list', { name: 'Uploads' })).toContainText('Uploaded')
+  await expect(page.getByRole('link', { name: 'Download early.pdf' })).toBeVisible()
+  await snapshot(page, 'deal-attachments-chosen-before-script')
+  expect((await download(page, 'early.pdf')).toString()).toBe('%PDF-1.4 early')
+})
+
 test('ticking "replace" overwrites a file of the same name', async ({ page, tenants }) => {
   const tenant = await tenants.create()
   const created = await tenant.owner.client.rpc('create_deal', {

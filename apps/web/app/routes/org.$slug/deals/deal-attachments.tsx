@@ -1,5 +1,5 @@
 import { Form, useRevalidator } from '@remix-run/react'
-import { type DragEvent, useRef, useState } from 'react'
+import { type DragEvent, useEffect, useRef, useState } from 'react'
 import { Alert } from '#app/components/ui/alert.tsx'
 import { Button } from '#app/components/ui/button.tsx'
 import { cn } from '#app/components/ui/cn.ts'
@@ -170,6 +170,15 @@ export function AttachmentUploader({
     if (input.current) input.current.value = ''
     if (stored) revalidator.revalidate()
   }
+
+  // Files chosen before the page's script ran would need the Upload button, which is gone once
+  // it runs: they are sent as soon as it has.
+  const sentEarlyChoice = useRef(false)
+  useEffect(() => {
+    if (!hydrated || sentEarlyChoice.current) return
+    sentEarlyChoice.current = true
+    void uploadAll([...(input.current?.files ?? [])])
+  }, [hydrated])
 
   function onDrop(event: DragEvent<HTMLDivElement>) {
     event.preventDefault()
