@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import type { AddressInfo, Server as Listener } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
 import pg from 'pg'
 import { createGatewayApp } from '#src/gateway/app.ts'
 import type { StackConfig } from '#src/gateway/config.ts'
@@ -11,12 +11,13 @@ import type { Mailer } from '#src/mail/mailer.ts'
 export type Gateway = { url: string; port: number; close(): Promise<void> }
 
 /**
- * Starts the gateway on host:port (port 0 = any free port). `databaseUrl` is any login URL of
- * the target database; each service connects with its own Supabase login (password `postgres`).
+ * Starts the gateway on host:port (port 0 = any free port), or on a listener already bound (the
+ * stack binds its ports before it starts). `databaseUrl` is any login URL of the target
+ * database; each service connects with its own Supabase login (password `postgres`).
  */
 export async function startGateway(options: {
   databaseUrl: string
-  port: number
+  port: number | Listener
   host?: string
   config: StackConfig
   storageDir: string
@@ -68,15 +69,16 @@ export async function startGateway(options: {
     stackHome: options.stackHome,
   }
   const app = createGatewayApp(ctx)
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s))
-    s.once('error', reject)
-    // Idle connections stay open for a minute, as behind Supabase's Kong. With Node's 5 s a
-    // client can reuse a connection just as the server closes it and see a reset (busy
-    // machines and long uploads hit this); headers may take a moment longer than that.
-    const http = s as Server
-    http.keepAliveTimeout = 65_000
-    http.headersTimeout = 66_000
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server
+  // Idle connections stay open for a minute, as behind Supabase's Kong. With Node's 5 s a
+  // client can reuse a connection just as the server closes it and see a reset (busy machines
+  // and long uploads hit this); headers may take a moment longer than that.
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    if (typeof options.port === 'number') server.listen(options.port, host, resolve)
+    else server.listen(options.port, resolve)
   })
   const port = (server.address() as AddressInfo).port
   ctx.apiUrl = `http://${host}:${port}`
@@ -86,10 +88,7 @@ export async function startGateway(options: {
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       // Requests still open (a client waiting on a dead database) must not hold a stop for long.
-      setTimeout(
-        () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
-        2_000,
-      ).unref()
+      setTimeout(() => server.closeAllConnections(), 2_000).unref()
       await closed
       await Promise.all([...pools.values()].map((p) => p.end()))
     },

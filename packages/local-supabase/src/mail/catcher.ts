@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { serve } from '@hono/node-server'
+import type { Server as HttpServer } from 'node:http'
+import type { AddressInfo, Server as Listener } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
 import { Hono } from 'hono'
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
@@ -19,10 +21,11 @@ const MAX_MESSAGES = 500
 /**
  * A Mailpit-like catcher: SMTP in, a page and a JSON API out (GET /api/v1/messages,
  * GET /api/v1/message/:id, DELETE /api/v1/messages), so people and tests can read the mail.
+ * Each port is a number, or a listener already bound (the stack binds its ports before it starts).
  */
 export async function startMailCatcher(options: {
-  smtpPort: number
-  httpPort: number
+  smtpPort: number | Listener
+  httpPort: number | Listener
   host?: string
 }) {
   const host = options.host ?? '127.0.0.1'
@@ -58,7 +61,8 @@ export async function startMailCatcher(options: {
   })
   await new Promise<void>((resolve, reject) => {
     smtp.once('error', reject)
-    smtp.listen(options.smtpPort, host, () => resolve())
+    if (typeof options.smtpPort === 'number') smtp.listen(options.smtpPort, host, () => resolve())
+    else smtp.listen(options.smtpPort, () => resolve())
   })
   const app = new Hono()
   app.get('/api/v1/messages', (c) =>
@@ -81,12 +85,20 @@ export async function startMailCatcher(options: {
     if (!message) return c.text('Message not found', 404)
     return c.html(renderMessage(message))
   })
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.httpPort, hostname: host }, () => resolve(s))
-  })
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as HttpServer
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      if (typeof options.httpPort === 'number') server.listen(options.httpPort, host, resolve)
+      else server.listen(options.httpPort, resolve)
+    })
+  } catch (error) {
+    await new Promise<void>((resolve) => smtp.close(() => resolve()))
+    throw error
+  }
   return {
-    url: `http://${host}:${options.httpPort}`,
-    smtpPort: options.smtpPort,
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    smtpPort: (smtp.server.address() as AddressInfo).port,
     messages,
     close: async () => {
       await new Promise<void>((resolve) => smtp.close(() => resolve()))

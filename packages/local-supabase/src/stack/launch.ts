@@ -1,5 +1,6 @@
 import { type Cluster, type EmbeddedCluster, startCluster } from '#src/db/cluster.ts'
 import { checkExternalDatabase, externalCluster } from '#src/db/external-cluster.ts'
+import { type HeldPorts, holdPorts } from '#src/stack/held-ports.ts'
 import type { StackPorts } from '#src/stack/ports.ts'
 import { prepareDatabase } from '#src/stack/prepare-database.ts'
 import { startServices } from '#src/stack/services.ts'
@@ -39,6 +40,21 @@ export type LaunchedStack = {
  * databaseUrl), platform layer, migrations and seed, then the HTTP gateway and the mail catcher.
  */
 export async function launchStack(options: LaunchOptions): Promise<LaunchedStack> {
+  // Bound first: see holdPorts for what goes wrong otherwise.
+  const { api, mail, smtp } = options.ports
+  const held = await holdPorts({ api, mail, smtp })
+  try {
+    return await launchOnHeldPorts(options, held)
+  } catch (error) {
+    await held.release()
+    throw error
+  }
+}
+
+async function launchOnHeldPorts(
+  options: LaunchOptions,
+  held: HeldPorts<'api' | 'mail' | 'smtp'>,
+): Promise<LaunchedStack> {
   if (options.databaseUrl) {
     await checkExternalDatabase(options.databaseUrl, options.databaseUrlVariable)
   }
@@ -57,6 +73,7 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
     const services = await startServices({
       cluster,
       ports: options.ports,
+      held,
       storageDir: options.storageDir,
       signingKeyFile: options.signingKeyFile,
       stackHome: options.stackHome,

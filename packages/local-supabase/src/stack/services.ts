@@ -5,6 +5,7 @@ import { startGateway } from '#src/gateway/server.ts'
 import { ANON_KEY, JWT_SECRET, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from '#src/keys.ts'
 import { startMailCatcher } from '#src/mail/catcher.ts'
 import { smtpMailer } from '#src/mail/mailer.ts'
+import type { HeldPorts } from '#src/stack/held-ports.ts'
 import type { StackPorts } from '#src/stack/ports.ts'
 import type { StackStatus } from '#src/stack/state.ts'
 
@@ -12,17 +13,20 @@ import type { StackStatus } from '#src/stack/state.ts'
 export async function startServices(input: {
   cluster: Cluster
   ports: StackPorts
+  /** The ports, already bound; each server takes its own over. */
+  held?: HeldPorts<'api' | 'mail' | 'smtp'>
   storageDir: string
   signingKeyFile?: string
   stackHome?: string
   /** Adjusts supabase/config.toml's settings for this run (e2e points redirects at its pages). */
   configure?: (config: StackConfig, urls: { mail: string }) => StackConfig
 }): Promise<{ status: Partial<StackStatus>; close(): Promise<void> }> {
-  const mail = await startMailCatcher({ smtpPort: input.ports.smtp, httpPort: input.ports.mail })
+  const at = (name: 'api' | 'mail' | 'smtp') => input.held?.take(name) ?? input.ports[name]
+  const mail = await startMailCatcher({ smtpPort: at('smtp'), httpPort: at('mail') })
   try {
     const gateway = await startGateway({
       databaseUrl: input.cluster.url(SUPERUSER, 'postgres'),
-      port: input.ports.api,
+      port: at('api'),
       config: input.configure
         ? input.configure(await loadStackConfig(), { mail: mail.url })
         : await loadStackConfig(),
