@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { randomInt } from 'node:crypto'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
@@ -261,8 +262,38 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   })
 }
 
-/** Asks the OS for a free TCP port. */
-export function freePort(): Promise<number> {
+/**
+ * A free TCP port below the kernel's ephemeral range (32768–60999 on Linux, 49152 and up on
+ * macOS and Windows). The kernel gives outgoing connections local ports from that range, so a
+ * port from it can be taken by any loopback connection between this check and the server's bind
+ * (PostgreSQL binds only after initdb, seconds later). Below the range only a server can take it.
+ */
+export async function freePort(): Promise<number> {
+  const below = ephemeralRangeStart()
+  for (let attempt = 0; attempt < 50 && below > 20_000; attempt++) {
+    const port = randomInt(10_000, below)
+    // Ports asked for together are bound later: never hand out one twice.
+    if (!handedOut.has(port) && (await isPortFree(port))) {
+      handedOut.add(port)
+      return port
+    }
+  }
+  return anyFreePort()
+}
+
+const handedOut = new Set<number>()
+
+export function ephemeralRangeStart(): number {
+  try {
+    const [start] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)
+    return Number(start) || 32_768
+  } catch {
+    return 32_768
+  }
+}
+
+/** A port the OS picks as free now (from the ephemeral range). */
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer()
     probe.once('error', reject)

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { freePort } from '#src/db/cluster.ts'
 import { loadStackConfig, type StackConfig } from '#src/gateway/config.ts'
 import { startGateway } from '#src/gateway/server.ts'
 import { ANON_KEY, SERVICE_ROLE_KEY } from '#src/keys.ts'
@@ -27,7 +26,7 @@ export async function createTestStack(
 ): Promise<TestStack> {
   const db = await createTestDatabase()
   const storageDir = await mkdtemp(path.join(os.tmpdir(), 'tenantbase-storage-'))
-  const mail = await startMailCatcher({ smtpPort: await freePort(), httpPort: await freePort() })
+  const mail = await startMailCatcher({ smtpPort: 0, httpPort: 0 })
   const base = await loadStackConfig()
   const gateway = await startGateway({
     databaseUrl: db.url,
