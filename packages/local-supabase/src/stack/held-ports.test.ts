@@ -1,8 +1,10 @@
 import http from 'node:http'
 import net from 'node:net'
+import os from 'node:os'
 import { expect, it } from 'vitest'
 import { freePort, isPortFree } from '#src/db/cluster.ts'
 import { holdPorts } from '#src/stack/held-ports.ts'
+import { launchStack } from '#src/stack/launch.ts'
 
 /** How a connection to the port ends within two seconds: closed by the server, or still open. */
 function connectionOutcome(port: number): Promise<'closed' | 'open' | 'refused'> {
@@ -58,4 +60,24 @@ it('names the service of a busy port, and keeps none of the others bound', async
   expect(await isPortFree(ports.api)).toBe(true)
   expect(await isPortFree(ports.smtp)).toBe(true)
   await new Promise((resolve) => other.close(resolve))
+})
+
+it('leaves the ports free when the stack does not start', async () => {
+  const ports = {
+    api: await freePort(),
+    db: await freePort(),
+    mail: await freePort(),
+    smtp: await freePort(),
+  }
+  await expect(
+    launchStack({
+      ports,
+      storageDir: os.tmpdir(),
+      dataDir: os.tmpdir(),
+      persistent: false,
+      // Nothing listens there: the start fails after the ports were bound.
+      databaseUrl: `postgresql://postgres:postgres@127.0.0.1:${ports.db}/postgres`,
+    }),
+  ).rejects.toMatchObject({ code: 'external_database_unreachable' })
+  for (const port of [ports.api, ports.mail, ports.smtp]) expect(await isPortFree(port)).toBe(true)
 })

@@ -23,13 +23,16 @@ export async function startServices(input: {
 }): Promise<{ status: Partial<StackStatus>; close(): Promise<void> }> {
   const at = (name: 'api' | 'mail' | 'smtp') => input.held?.take(name) ?? input.ports[name]
   const mail = await startMailCatcher({ smtpPort: at('smtp'), httpPort: at('mail') })
+  let api: ReturnType<typeof at> | undefined
   try {
+    const config = input.configure
+      ? input.configure(await loadStackConfig(), { mail: mail.url })
+      : await loadStackConfig()
+    api = at('api')
     const gateway = await startGateway({
       databaseUrl: input.cluster.url(SUPERUSER, 'postgres'),
-      port: at('api'),
-      config: input.configure
-        ? input.configure(await loadStackConfig(), { mail: mail.url })
-        : await loadStackConfig(),
+      port: api,
+      config,
       storageDir: path.resolve(input.storageDir),
       mailer: smtpMailer({ host: '127.0.0.1', port: mail.smtpPort }),
       signingKeyFile: input.signingKeyFile,
@@ -55,6 +58,8 @@ export async function startServices(input: {
       },
     }
   } catch (error) {
+    // A listener the gateway took but never served on is closed here; held ones by the caller.
+    if (api !== undefined && typeof api !== 'number') api.close()
     await mail.close()
     throw error
   }
