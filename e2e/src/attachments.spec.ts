@@ -115,6 +115,7 @@ test('files upload and download only where the deal allows it, and the bytes com
   expect((await download(rheaPage, 'figures.csv')).toString()).toBe(csv)
   expect((await download(rheaPage, 'Meeting_notes.txt')).toString()).toBe(notes)
   await expectAccessible(rheaPage)
+  await snapshot(rheaPage, 'deal-attachments-reader')
 
   // Asking anyway: the storage policy (the access engine) refuses her the upload URL.
   const signed = await rheaPage.request.post(`${dealUrl}/files`, {
